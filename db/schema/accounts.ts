@@ -1,0 +1,2 @@
+// Tables for the accounts domain. Owned by that domain's module.
+export {};

@@ -1,0 +1,2 @@
+// Tables for the audit domain. Owned by that domain's module.
+export {};

@@ -1,0 +1,2 @@
+// Tables for the auth domain. Owned by that domain's module.
+export {};

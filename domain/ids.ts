@@ -1,0 +1,51 @@
+/**
+ * Ids are opaque strings with a type prefix. Derived ids (workflow ids, ledger transfer ids,
+ * event ids) are pure functions of their parents so that any retry recomputes the same id.
+ * Pure and deterministic: safe in workflow code.
+ */
+export type TransferId = string;
+
+export const ID_PREFIX = {
+  customer: 'cus',
+  user: 'usr',
+  account: 'acc',
+  transfer: 'trf',
+  schedule: 'sch',
+  kyc: 'kyc',
+  document: 'doc',
+  notification: 'ntf',
+  fraudRule: 'frl',
+  fraudCase: 'frc',
+} as const;
+
+export type IdKind = keyof typeof ID_PREFIX;
+
+const OPAQUE_ID = /^[a-z]{3}_[A-Za-z0-9_-]{6,64}$/;
+
+export function isOpaqueId(value: unknown, kind?: IdKind): value is string {
+  if (typeof value !== 'string' || !OPAQUE_ID.test(value)) return false;
+  return kind === undefined || value.startsWith(`${ID_PREFIX[kind]}_`);
+}
+
+export const workflowIds = {
+  transfer: (transferId: string) => `transfer-${transferId}`,
+  kyc: (customerId: string) => `kyc-${customerId}`,
+  accountOpening: (accountId: string) => `account-opening-${accountId}`,
+  scheduledPayment: (scheduleId: string) => `scheduled-payment-${scheduleId}`,
+  /** One occurrence of a schedule: deterministic from the schedule and its due date. */
+  scheduledOccurrence: (scheduleId: string, dueDate: string) => `${scheduleId}-${dueDate}`,
+  deposit: (reference: string) => `deposit-${reference}`,
+} as const;
+
+/** Ledger transfer ids for each step of a transfer saga. */
+export const ledgerIds = {
+  hold: (transferId: string) => `${transferId}:hold`,
+  post: (transferId: string) => `${transferId}:post`,
+  void: (transferId: string) => `${transferId}:void`,
+  reversal: (transferId: string) => `${transferId}:reversal`,
+} as const;
+
+/** Event ids are deterministic from the workflow id and the step, so republishing dedupes. */
+export function eventId(workflowId: string, step: string): string {
+  return `${workflowId}:${step}`;
+}

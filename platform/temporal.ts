@@ -1,0 +1,22 @@
+import { Client, Connection } from '@temporalio/client';
+
+export interface TemporalOptions {
+  address: string;
+  namespace: string;
+  apiKey?: string;
+  tls?: boolean;
+}
+
+export async function connectTemporalClient(opts: TemporalOptions): Promise<Client> {
+  const connection = await Connection.connect({
+    address: opts.address,
+    tls: opts.tls || opts.apiKey ? {} : undefined,
+    apiKey: opts.apiKey,
+  });
+  return new Client({ connection, namespace: opts.namespace });
+}
+
+/** Deep link to a workflow's page in the Temporal Web UI. */
+export function temporalWorkflowUrl(uiBase: string, namespace: string, workflowId: string): string {
+  return `${uiBase.replace(/\/$/, '')}/namespaces/${encodeURIComponent(namespace)}/workflows/${encodeURIComponent(workflowId)}`;
+}

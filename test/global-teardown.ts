@@ -1,0 +1,3 @@
+export default async function globalTeardown(): Promise<void> {
+  // Nothing is left running: every test closes its own clients and workers.
+}

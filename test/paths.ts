@@ -1,0 +1,9 @@
+import os from 'node:os';
+import path from 'node:path';
+
+export const REPO_ROOT = path.resolve(__dirname, '..');
+export const WORKFLOW_BUNDLE_PATH = path.join(REPO_ROOT, '.data', 'test', 'workflow-bundle.js');
+export const CACHE_DIR = process.env.HARBOR_CACHE ?? path.join(os.homedir(), '.cache', 'harbor-bank');
+export const TEMPORAL_CLI_PATH = process.env.TEMPORAL_CLI_PATH ?? path.join(CACHE_DIR, 'bin', 'temporal');
+export const TEMPORAL_TEST_SERVER_PATH =
+  process.env.TEMPORAL_TEST_SERVER_PATH ?? path.join(CACHE_DIR, 'bin', 'temporal-test-server');

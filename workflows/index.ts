@@ -1,0 +1,2 @@
+// Every workflow the worker registers. The worker bundles this file (and only this file's graph).
+export * from './smoke.workflow';
