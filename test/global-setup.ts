@@ -1,31 +1,43 @@
 /**
- * Once per `jest` run: a clean, migrated test database, and the workflow bundle built once so
- * each test file reuses it instead of re-running webpack.
+ * Once per `jest` run:
+ * - a fresh, migrated database of its own (so concurrent runs never share state), dropped again
+ *   by global-teardown;
+ * - the workflow bundle, built once so every test file reuses it instead of re-running webpack.
+ * Both are handed to the test workers through environment variables.
  */
 import { bundleWorkflowCode } from '@temporalio/worker';
+import { randomBytes } from 'node:crypto';
 import fs from 'node:fs/promises';
 import path from 'node:path';
 import { Client } from 'pg';
 import { createDatabase, runMigrations } from '../db/client';
-import { WORKFLOW_BUNDLE_PATH } from './paths';
+import { REPO_ROOT } from './paths';
+
+const BASE_URL = process.env.TEST_DATABASE_URL ?? 'postgres://bank:bank@127.0.0.1:5433/bank_test';
 
 export default async function globalSetup(): Promise<void> {
-  const url = process.env.TEST_DATABASE_URL ?? 'postgres://bank:bank@127.0.0.1:5433/bank_test';
-  const admin = new Client({ connectionString: url });
+  const runId = `${Date.now().toString(36)}_${randomBytes(3).toString('hex')}`;
+  const dbName = `bank_test_${runId}`;
+  const admin = new Client({ connectionString: BASE_URL });
   await admin.connect();
-  await admin.query('DROP SCHEMA IF EXISTS public CASCADE');
-  await admin.query('DROP SCHEMA IF EXISTS drizzle CASCADE');
-  await admin.query('CREATE SCHEMA public');
+  await admin.query(`CREATE DATABASE ${dbName}`);
   await admin.end();
 
-  const database = createDatabase(url, { max: 1 });
+  const url = new URL(BASE_URL);
+  url.pathname = `/${dbName}`;
+  process.env.HARBOR_TEST_DB_NAME = dbName;
+  process.env.TEST_DATABASE_URL = url.toString();
+
+  const database = createDatabase(url.toString(), { max: 1 });
   await runMigrations(database.db);
   await database.close();
 
+  const bundlePath = path.join(REPO_ROOT, '.data', 'test', `workflow-bundle-${runId}.js`);
   const { code } = await bundleWorkflowCode({
     workflowsPath: require.resolve('../workflows'),
     logger: { trace() {}, debug() {}, info() {}, warn() {}, error: console.error, log() {} } as never,
   });
-  await fs.mkdir(path.dirname(WORKFLOW_BUNDLE_PATH), { recursive: true });
-  await fs.writeFile(WORKFLOW_BUNDLE_PATH, code);
+  await fs.mkdir(path.dirname(bundlePath), { recursive: true });
+  await fs.writeFile(bundlePath, code);
+  process.env.WORKFLOW_BUNDLE_PATH = bundlePath;
 }

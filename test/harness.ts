@@ -23,7 +23,7 @@ import { randomUUID } from 'node:crypto';
 import { defineSearchAttributeKey } from '@temporalio/common';
 import { TestWorkflowEnvironment } from '@temporalio/testing';
 import { Worker, Runtime, DefaultLogger, type WorkerOptions } from '@temporalio/worker';
-import { WORKFLOW_BUNDLE_PATH, TEMPORAL_CLI_PATH, TEMPORAL_TEST_SERVER_PATH } from './paths';
+import { workflowBundlePath, TEMPORAL_CLI_PATH, TEMPORAL_TEST_SERVER_PATH } from './paths';
 
 export type EnvKind = 'existing' | 'local' | 'time-skipping';
 
@@ -85,7 +85,7 @@ export async function withWorker<T>(
   const worker = await Worker.create({
     connection: env.nativeConnection,
     namespace: env.namespace ?? 'default',
-    workflowBundle: { codePath: WORKFLOW_BUNDLE_PATH },
+    workflowBundle: { codePath: workflowBundlePath() },
     ...options,
     taskQueue,
   });
