@@ -1,0 +1,254 @@
+#!/usr/bin/env bash
+# harbor-bank native local stack (no Docker needed).
+#
+#   bash infra/stack.sh up [--only postgres,redis,kafka,temporal]
+#   bash infra/stack.sh down [--only ...]
+#   bash infra/stack.sh status
+#   bash infra/stack.sh env        # prints export lines for the app / tests
+#   bash infra/stack.sh logs <service>
+#
+# Services (all on 127.0.0.1):
+#   postgres  5433   DATABASE_URL=postgres://bank:bank@127.0.0.1:5433/bank (+ bank_test)
+#   redis     6380   REDIS_URL=redis://127.0.0.1:6380
+#   kafka     9092   KAFKA_BROKERS=127.0.0.1:9092 (KRaft controller on 9093)
+#   temporal  7233   TEMPORAL_ADDRESS=127.0.0.1:7233, Web UI http://127.0.0.1:8233
+# plus the Temporal time-skipping test server wrapper $HARBOR_CACHE/bin/temporal-test-server
+# (installed by `up`, not run).
+#
+# If DATABASE_URL, REDIS_URL, KAFKA_BROKERS or TEMPORAL_ADDRESS is set, `up` does not
+# start that service locally (the given one is used).
+#
+# Env: HARBOR_CACHE (default ~/.cache/harbor-bank), HARBOR_DATA (default <repo>/.data),
+#      HARBOR_PG_FAST=1 (postgres without fsync, for CI).
+set -euo pipefail
+
+INFRA_DIR="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd -P)"
+# shellcheck source=lib/common.sh
+source "$INFRA_DIR/lib/common.sh"
+# shellcheck source=lib/postgres.sh
+source "$INFRA_DIR/lib/postgres.sh"
+# shellcheck source=lib/redis.sh
+source "$INFRA_DIR/lib/redis.sh"
+# shellcheck source=lib/kafka.sh
+source "$INFRA_DIR/lib/kafka.sh"
+# shellcheck source=lib/temporal.sh
+source "$INFRA_DIR/lib/temporal.sh"
+# shellcheck source=lib/testserver.sh
+source "$INFRA_DIR/lib/testserver.sh"
+
+ALL_SERVICES=(postgres redis kafka temporal)
+
+usage() {
+  sed -n '2,22p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'
+  exit "${1:-0}"
+}
+
+# external_var <service> -> name of the env var that, when set, means "use an external one"
+external_var() {
+  case $1 in
+  postgres) echo DATABASE_URL ;;
+  redis) echo REDIS_URL ;;
+  kafka) echo KAFKA_BROKERS ;;
+  temporal) echo TEMPORAL_ADDRESS ;;
+  esac
+}
+
+is_external() {
+  local v
+  v=$(external_var "$1")
+  [[ -n ${!v:-} ]]
+}
+
+parse_only() { # sets SERVICES from --only a,b
+  SERVICES=("${ALL_SERVICES[@]}")
+  while (($#)); do
+    case $1 in
+    --only)
+      [[ -n ${2:-} ]] || die "--only needs a list, e.g. --only postgres,redis"
+      IFS=, read -r -a SERVICES <<<"$2"
+      shift 2
+      ;;
+    --only=*)
+      IFS=, read -r -a SERVICES <<<"${1#--only=}"
+      shift
+      ;;
+    -h | --help) usage 0 ;;
+    *) die "unknown argument: $1" ;;
+    esac
+  done
+  local s
+  for s in "${SERVICES[@]}"; do
+    case $s in postgres | redis | kafka | temporal) ;; *) die "unknown service '$s' (known: ${ALL_SERVICES[*]})" ;; esac
+  done
+}
+
+wants() { # wants <service>: selected by --only
+  local s
+  for s in "${SERVICES[@]}"; do [[ $s == "$1" ]] && return 0; done
+  return 1
+}
+
+# serialize up/down between concurrent callers (several engineers/tests share one tree)
+take_lock() {
+  ensure_dirs
+  exec 9>"$HARBOR_RUN/stack.lock"
+  if ! flock -n 9; then
+    log "another infra/stack.sh is running; waiting for it (lock $HARBOR_RUN/stack.lock)"
+    flock -w 1800 9 || die "timed out waiting for the stack lock"
+  fi
+}
+
+print_env() {
+  echo "export DATABASE_URL=${DATABASE_URL:-$PG_URL}"
+  if [[ -n ${DATABASE_URL:-} ]]; then
+    echo "export TEST_DATABASE_URL=${TEST_DATABASE_URL:-$DATABASE_URL}"
+  else
+    echo "export TEST_DATABASE_URL=${TEST_DATABASE_URL:-$PG_TEST_URL}"
+  fi
+  echo "export REDIS_URL=${REDIS_URL:-$REDIS_URL_LOCAL}"
+  echo "export KAFKA_BROKERS=${KAFKA_BROKERS:-$KAFKA_BROKERS_LOCAL}"
+  echo "export TEMPORAL_ADDRESS=${TEMPORAL_ADDRESS:-$TEMPORAL_ADDRESS_LOCAL}"
+  echo "export TEMPORAL_NAMESPACE=${TEMPORAL_NAMESPACE:-default}"
+  echo "export TEMPORAL_TEST_SERVER_PATH=$TS_WRAPPER"
+}
+
+cmd_up() {
+  parse_only "$@"
+  take_lock
+  ensure_base_tools
+  local t0
+  t0=$(now_ms)
+
+  # Slow artifact builds/fetches first, in the background, so they overlap with
+  # starting Postgres and Redis. Each writes its own log.
+  local bg_temporal="" bg_kafka="" bg_ts=""
+  if wants temporal && ! is_external temporal && ! temporal_built; then
+    temporal_build_bg
+    bg_temporal=$!
+  fi
+  if wants kafka && ! is_external kafka && ! kafka_fetched; then
+    (kafka_fetch) &
+    bg_kafka=$!
+  fi
+  if ! ts_installed; then
+    (ts_install) &
+    bg_ts=$!
+  fi
+
+  local s
+  for s in postgres redis; do
+    wants "$s" || continue
+    if is_external "$s"; then
+      log "$s: $(external_var "$s") is set; not starting a local $s"
+      continue
+    fi
+    case $s in
+    postgres) pg_up ;;
+    redis) redis_up ;;
+    esac
+  done
+
+  if wants kafka; then
+    if is_external kafka; then
+      log "kafka: KAFKA_BROKERS is set; not starting a local kafka"
+    else
+      if [[ -n $bg_kafka ]]; then wait "$bg_kafka" || die "kafka: fetching the Kafka jars failed (see $HARBOR_LOGS/kafka-fetch.log)"; fi
+      kafka_up
+    fi
+  fi
+
+  if wants temporal; then
+    if is_external temporal; then
+      log "temporal: TEMPORAL_ADDRESS is set; not starting a local temporal"
+    else
+      if [[ -n $bg_temporal ]]; then temporal_build_wait "$bg_temporal"; fi
+      temporal_up
+    fi
+  fi
+
+  if [[ -n $bg_ts ]]; then
+    wait "$bg_ts" || warn "temporal-test-server: install failed (see $HARBOR_LOGS/temporal-test-server.log); time-skipping tests will not work"
+  fi
+
+  print_env >"$HARBOR_DATA/stack.env"
+  echo
+  echo "harbor-bank stack is up ($(elapsed "$t0")):"
+  cmd_status_inner
+  echo
+  echo "  Temporal UI:   http://127.0.0.1:8233"
+  echo "  Env for apps:  source $HARBOR_DATA/stack.env   (or: eval \"\$(bash infra/stack.sh env)\")"
+  echo "up"
+}
+
+cmd_down() {
+  parse_only "$@"
+  take_lock
+  local i s
+  for ((i = ${#ALL_SERVICES[@]} - 1; i >= 0; i--)); do
+    s=${ALL_SERVICES[i]}
+    wants "$s" || continue
+    case $s in
+    postgres) pg_down ;;
+    redis) redis_down ;;
+    kafka) kafka_down ;;
+    temporal) temporal_down ;;
+    esac
+  done
+  echo "down"
+}
+
+cmd_status_inner() {
+  local s st
+  for s in "${ALL_SERVICES[@]}"; do
+    if is_external "$s"; then
+      local v
+      v=$(external_var "$s")
+      st="external ($v=${!v})"
+    else
+      case $s in
+      postgres) st=$(pg_status) ;;
+      redis) st=$(redis_status) ;;
+      kafka) st=$(kafka_status) ;;
+      temporal) st=$(temporal_status) ;;
+      esac
+    fi
+    printf '  %-9s %s\n' "$s" "$st"
+  done
+  if ts_installed; then
+    printf '  %-9s %s\n' "testsrv" "installed  $TS_WRAPPER (time-skipping test server, started by tests)"
+  else
+    printf '  %-9s %s\n' "testsrv" "not installed (run: bash infra/stack.sh up)"
+  fi
+}
+
+cmd_status() {
+  SERVICES=("${ALL_SERVICES[@]}")
+  ensure_dirs
+  cmd_status_inner
+}
+
+cmd_logs() {
+  local s=${1:-}
+  [[ -n $s ]] || die "usage: stack.sh logs <postgres|redis|kafka|temporal>"
+  tail -n "${LINES_TO_SHOW:-100}" -F "$HARBOR_LOGS/$s.log"
+}
+
+main() {
+  local cmd=${1:-}
+  (($#)) && shift
+  case $cmd in
+  up) cmd_up "$@" ;;
+  down | stop) cmd_down "$@" ;;
+  status) cmd_status ;;
+  env) print_env ;;
+  logs) cmd_logs "$@" ;;
+  restart)
+    cmd_down "$@"
+    cmd_up "$@"
+    ;;
+  -h | --help | help) usage 0 ;;
+  *) usage 2 ;;
+  esac
+}
+
+main "$@"
