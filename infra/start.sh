@@ -1,0 +1,48 @@
+#!/usr/bin/env bash
+# One command for a newcomer: installs and starts everything, then prints the URLs.
+#   stack (Temporal + UI, Postgres, Redis, Kafka) → migrations → demo data → worker, consumers,
+#   API and web.
+# Re-running it reuses what runs and restarts what died.
+set -euo pipefail
+
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd -P)"
+cd "$ROOT"
+DATA="${HARBOR_DATA:-$ROOT/.data}"
+mkdir -p "$DATA"
+
+if [[ ! -d node_modules/.bin ]] || [[ package-lock.json -nt node_modules/.package-lock.json ]]; then
+  echo "[start] installing npm packages"
+  npm ci --no-audit --no-fund
+fi
+
+bash infra/stack.sh up
+
+# Dev config with secrets generated once per checkout (never committed).
+if [[ ! -f $DATA/dev.env ]]; then
+  {
+    grep -E '^[A-Z_]+=' .env.example | grep -vE '^(JWT_SECRET|DATA_ENCRYPTION_KEY|TEMPORAL_API_KEY|GROQ_API_KEY|GROQ_BASE_URL|SMTP_URL|SMS_GATEWAY_URL|OTEL_EXPORTER_OTLP_ENDPOINT)='
+    echo "JWT_SECRET=$(head -c 48 /dev/urandom | base64 | tr -d '\n')"
+    echo "DATA_ENCRYPTION_KEY=$(head -c 32 /dev/urandom | base64 | tr -d '\n')"
+  } >"$DATA/dev.env"
+  chmod 600 "$DATA/dev.env"
+fi
+set -a
+# shellcheck disable=SC1091
+source "$DATA/dev.env"
+set +a
+
+node_modules/.bin/tsx bin/migrate.ts
+if [[ -f bin/seed.ts ]]; then node_modules/.bin/tsx bin/seed.ts; fi
+
+bash infra/apps.sh up
+
+cat <<EOT
+
+Harbor Bank is up:
+  Web app       http://127.0.0.1:${WEB_PORT:-5173}
+  API           http://127.0.0.1:${API_PORT:-3000}   (health: /health, ready: /ready)
+  API docs      http://127.0.0.1:${API_PORT:-3000}/docs
+  Temporal UI   http://127.0.0.1:8233
+Logs: $DATA/logs/   Stop: npm run stack:down
+EOT
+if [[ -f $DATA/demo-credentials.txt ]]; then cat "$DATA/demo-credentials.txt"; fi
