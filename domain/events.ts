@@ -61,3 +61,62 @@ export interface DomainEventInput {
   /** ISO-8601, taken from workflow time so a retry republishes the same event. */
   time: string;
 }
+
+/**
+ * Current schema version of each event's `data` (the CloudEvent `dataschema` is
+ * `urn:harbor:events:<type>:v<version>`). The zod schemas live in activities/events/event-schemas.ts
+ * and are checked in tests. A breaking change adds a version; consumers accept every version they know.
+ */
+export const EVENT_DATA_VERSION = 1;
+
+/** Shape of `data` (v1) for transfer.* events. Amounts are MinorString. */
+export interface TransferEventDataV1 {
+  transferId: string;
+  customerId: string;
+  fromAccountId: string;
+  toAccountId: string;
+  amount: string;
+  currency: string;
+  toCustomerId?: string;
+  memo?: string | null;
+  failureCode?: string;
+  reason?: string;
+}
+/** account.* v1 */
+export interface AccountEventDataV1 {
+  accountId: string;
+  customerId: string;
+  currency: string;
+  type?: string;
+  reason?: string;
+}
+/** kyc.* v1 */
+export interface KycEventDataV1 {
+  customerId: string;
+  reasons?: string[];
+}
+/** fraud.alert v1 */
+export interface FraudAlertDataV1 {
+  transferId: string;
+  caseId: string;
+  customerId: string;
+  fromAccountId: string;
+  toAccountId: string;
+  amount: string;
+  currency: string;
+  score: number;
+  decision: 'REVIEW' | 'BLOCK';
+  reasons: { rule: string; value: string; weight: number }[];
+}
+/** scheduled_payment.* v1 */
+export interface ScheduledPaymentEventDataV1 {
+  scheduleId: string;
+  customerId: string;
+  fromAccountId?: string;
+  toAccountId?: string;
+  amount?: string;
+  currency?: string;
+  dueDate?: string;
+  transferId?: string;
+  reason?: string;
+}

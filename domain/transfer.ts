@@ -53,3 +53,36 @@ export const SEARCH_ATTRIBUTES = {
 } as const;
 
 export const TASK_QUEUE = 'harbor-bank';
+
+/** Input of the fraud `scoreTransfer` activity (activities/fraud). Amounts as MinorString. */
+export interface ScoreTransferInput {
+  transferId: string;
+  customerId: string;
+  fromAccountId: string;
+  toAccountId: string;
+  /** Decimal string of minor units. */
+  amount: string;
+  currency: string;
+  /** ISO-8601 workflow time of the transfer: scoring windows are anchored here, never on the clock. */
+  at: string;
+  /** Optional: when the source account was opened (ISO-8601), for the fresh-account rule. */
+  fromAccountOpenedAt?: string;
+}
+
+/** What happened to a transfer, for the thin notify activity (activities/notify). */
+export type TransferNotificationKind =
+  'completed' | 'failed' | 'cancelled' | 'rejected' | 'awaiting_review';
+
+/** Input of `notifyTransferParties`: idempotent per (transferId, kind, party). */
+export interface NotifyTransferPartiesInput {
+  transferId: string;
+  kind: TransferNotificationKind;
+  fromCustomerId: string;
+  /** The payee's customer, when known: gets a "money received" notice on completion. */
+  toCustomerId?: string;
+  fromAccountId: string;
+  toAccountId: string;
+  amount: string;
+  currency: string;
+  failureCode?: string;
+}
