@@ -7,7 +7,18 @@ import { builtinModules } from 'node:module';
 const nodeBuiltins = [...builtinModules, ...builtinModules.map((m) => `node:${m}`)];
 
 export default tseslint.config(
-  { ignores: ['node_modules', 'dist', '.data', 'web', 'db/migrations', 'coverage', '**/*.js', '**/*.mjs'] },
+  {
+    ignores: [
+      'node_modules',
+      'dist',
+      '.data',
+      'web',
+      'db/migrations',
+      'coverage',
+      '**/*.js',
+      '**/*.mjs',
+    ],
+  },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {
@@ -18,7 +29,10 @@ export default tseslint.config(
       '@typescript-eslint/no-floating-promises': 'error',
       '@typescript-eslint/no-misused-promises': 'error',
       '@typescript-eslint/consistent-type-imports': ['error', { fixStyle: 'inline-type-imports' }],
-      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
+      '@typescript-eslint/no-unused-vars': [
+        'error',
+        { argsIgnorePattern: '^_', varsIgnorePattern: '^_' },
+      ],
     },
   },
   {
@@ -30,8 +44,17 @@ export default tseslint.config(
       'no-restricted-imports': [
         'error',
         {
-          paths: nodeBuiltins.map((name) => ({ name, message: 'Workflow code may not use Node built-ins.' })),
-          patterns: [{ group: ['**/activities/**', '../activities', '../../activities'], allowTypeImports: true, message: 'Import activities as types only.' }],
+          paths: nodeBuiltins.map((name) => ({
+            name,
+            message: 'Workflow code may not use Node built-ins.',
+          })),
+          patterns: [
+            {
+              group: ['**/activities/**', '../activities', '../../activities'],
+              allowTypeImports: true,
+              message: 'Import activities as types only.',
+            },
+          ],
         },
       ],
     },

@@ -44,7 +44,10 @@ async function main(): Promise<void> {
       worker.shutdown();
     });
   }
-  logger.info({ taskQueue: cfg.TEMPORAL_TASK_QUEUE, namespace: cfg.TEMPORAL_NAMESPACE }, 'worker started');
+  logger.info(
+    { taskQueue: cfg.TEMPORAL_TASK_QUEUE, namespace: cfg.TEMPORAL_NAMESPACE },
+    'worker started',
+  );
   try {
     await worker.run();
   } finally {

@@ -13,7 +13,10 @@ export interface Database {
 
 export const MIGRATIONS_FOLDER = path.join(__dirname, 'migrations');
 
-export function createDatabase(url: string, options: Omit<PoolConfig, 'connectionString'> = {}): Database {
+export function createDatabase(
+  url: string,
+  options: Omit<PoolConfig, 'connectionString'> = {},
+): Database {
   const pool = new Pool({ connectionString: url, max: 10, ...options });
   // An idle client that errors (server restart) must not crash the process; the pool replaces it.
   pool.on('error', () => undefined);

@@ -16,13 +16,17 @@ describe('config', () => {
   });
 
   it('fails fast naming the missing variable', () => {
-    expect(() => parseConfig({ DATA_ENCRYPTION_KEY: valid.DATA_ENCRYPTION_KEY })).toThrow(/JWT_SECRET/);
+    expect(() => parseConfig({ DATA_ENCRYPTION_KEY: valid.DATA_ENCRYPTION_KEY })).toThrow(
+      /JWT_SECRET/,
+    );
   });
 
   it('fails fast naming a malformed variable', () => {
     expect(() => parseConfig({ ...valid, API_PORT: 'eighty' })).toThrow(/API_PORT/);
     expect(() => parseConfig({ ...valid, DATABASE_URL: 'not a url' })).toThrow(/DATABASE_URL/);
-    expect(() => parseConfig({ ...valid, DATA_ENCRYPTION_KEY: 'short' })).toThrow(/DATA_ENCRYPTION_KEY/);
+    expect(() => parseConfig({ ...valid, DATA_ENCRYPTION_KEY: 'short' })).toThrow(
+      /DATA_ENCRYPTION_KEY/,
+    );
   });
 
   it('documents every variable in .env.example, and nothing unknown', () => {

@@ -1,6 +1,10 @@
 import { Kafka, logLevel, type KafkaConfig } from 'kafkajs';
 
-export function createKafka(brokers: string[], clientId = 'harbor-bank', extra: Partial<KafkaConfig> = {}): Kafka {
+export function createKafka(
+  brokers: string[],
+  clientId = 'harbor-bank',
+  extra: Partial<KafkaConfig> = {},
+): Kafka {
   return new Kafka({
     clientId,
     brokers,

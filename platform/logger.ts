@@ -27,7 +27,9 @@ export const REDACT_PATHS = [
   'body.nationalId',
 ];
 
-export function createLogger(opts: { level?: string; pretty?: boolean; name?: string } = {}): Logger {
+export function createLogger(
+  opts: { level?: string; pretty?: boolean; name?: string } = {},
+): Logger {
   const options: LoggerOptions = {
     name: opts.name,
     level: opts.level ?? process.env.LOG_LEVEL ?? 'info',

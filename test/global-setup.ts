@@ -35,7 +35,14 @@ export default async function globalSetup(): Promise<void> {
   const bundlePath = path.join(REPO_ROOT, '.data', 'test', `workflow-bundle-${runId}.js`);
   const { code } = await bundleWorkflowCode({
     workflowsPath: require.resolve('../workflows'),
-    logger: { trace() {}, debug() {}, info() {}, warn() {}, error: console.error, log() {} } as never,
+    logger: {
+      trace() {},
+      debug() {},
+      info() {},
+      warn() {},
+      error: console.error,
+      log() {},
+    } as never,
   });
   await fs.mkdir(path.dirname(bundlePath), { recursive: true });
   await fs.writeFile(bundlePath, code);

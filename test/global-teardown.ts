@@ -13,5 +13,6 @@ export default async function globalTeardown(): Promise<void> {
     await admin.query(`DROP DATABASE IF EXISTS ${dbName} WITH (FORCE)`);
     await admin.end();
   }
-  if (process.env.WORKFLOW_BUNDLE_PATH) await fs.rm(process.env.WORKFLOW_BUNDLE_PATH, { force: true });
+  if (process.env.WORKFLOW_BUNDLE_PATH)
+    await fs.rm(process.env.WORKFLOW_BUNDLE_PATH, { force: true });
 }

@@ -47,7 +47,11 @@ describe('service smoke', () => {
       });
       // The group must own the partition before the send, or `fromBeginning: false` skips it.
       await new Promise((r) => setTimeout(r, 3000));
-      await producer.send({ topic: 'smoke-test', acks: -1, messages: [{ key: 'k', value: marker }] });
+      await producer.send({
+        topic: 'smoke-test',
+        acks: -1,
+        messages: [{ key: 'k', value: marker }],
+      });
       await expect(received).resolves.toBe(marker);
     } finally {
       await consumer.disconnect();

@@ -1,4 +1,4 @@
-import { TestWorkflowEnvironment } from '@temporalio/testing';
+import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { createSmokeActivities } from '../activities/smoke/smoke.activities';
 import { smokeWorkflow } from '../workflows';
 import { workflowEnv, withWorker } from './harness';

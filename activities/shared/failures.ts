@@ -19,9 +19,9 @@ export function toActivityFailure(err: unknown): unknown {
 }
 
 /** Wraps every function of an activity object so DomainErrors become typed failures. */
-export function withDomainFailures<T extends Record<string, (...args: never[]) => Promise<unknown>>>(
-  activities: T,
-): T {
+export function withDomainFailures<
+  T extends Record<string, (...args: never[]) => Promise<unknown>>,
+>(activities: T): T {
   const wrapped = {} as Record<string, unknown>;
   for (const [name, fn] of Object.entries(activities)) {
     wrapped[name] = async (...args: never[]) => {
