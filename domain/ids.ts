@@ -45,6 +45,12 @@ export const ledgerIds = {
   reversal: (transferId: string) => `${transferId}:reversal`,
 } as const;
 
+/** The bank's own ledger accounts, one per currency (created by `ensureSystemAccounts`). */
+export const systemAccountIds = {
+  settlement: (currency: string) => `acc_settlement_${currency.toLowerCase()}`,
+  fees: (currency: string) => `acc_fees_${currency.toLowerCase()}`,
+} as const;
+
 /** Event ids are deterministic from the workflow id and the step, so republishing dedupes. */
 export function eventId(workflowId: string, step: string): string {
   return `${workflowId}:${step}`;
