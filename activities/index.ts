@@ -4,10 +4,16 @@
  */
 import type { ActivityDeps } from './deps';
 import { createSmokeActivities } from './smoke/smoke.activities';
+import { createEventActivities } from './events/events.activities';
+import { createFraudActivities } from './fraud/fraud.activities';
+import { createNotifyActivities } from './notify/notify.activities';
 
 export function createActivities(_deps: ActivityDeps) {
   return {
     ...createSmokeActivities(),
+    ...createEventActivities({ producer: _deps.producer, logger: _deps.logger }),
+    ...createFraudActivities({ db: _deps.db, redis: _deps.redis, config: _deps.config, logger: _deps.logger, producer: _deps.producer }),
+    ...createNotifyActivities({ db: _deps.db, logger: _deps.logger, config: _deps.config }),
   };
 }
 
