@@ -9,3 +9,4 @@ export * from './events';
 export * from './notifications';
 export * from './fraud';
 export * from './audit';
+export * from './transfers';
