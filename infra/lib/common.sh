@@ -92,7 +92,7 @@ start_detached() {
   shift 2
   rm -f "$pidf"
   printf '\n===== %s starting: %s\n' "$(date -Is)" "$*" >>"$logf"
-  setsid bash -c 'echo $$ > "$1"; shift; exec "$@"' _ "$pidf" "$@" </dev/null >>"$logf" 2>&1 &
+  setsid bash -c 'echo $$ > "$1"; shift; exec "$@"' _ "$pidf" "$@" </dev/null >>"$logf" 2>&1 9>&- &
   local i
   for ((i = 0; i < 50; i++)); do
     [[ -s $pidf ]] && return 0

@@ -168,7 +168,7 @@ pg_up() {
   # After a kill -9 of the postmaster its children may still hold the shared memory
   # for a moment; pg_ctl then fails ("pre-existing shared memory block"): retry.
   for try in 1 2 3 4 5 6; do
-    if pg_as "$PG_BIN/pg_ctl" -D "$PG_DIR" -l "$PG_LOG" -w -t 60 -s start >>"$PG_LOG" 2>&1; then
+    if pg_as "$PG_BIN/pg_ctl" -D "$PG_DIR" -l "$PG_LOG" -w -t 60 -s start >>"$PG_LOG" 2>&1 9>&-; then
       break
     fi
     ((try == 6)) && {

@@ -41,7 +41,7 @@ redis_up() {
   /usr/bin/redis-server --bind 127.0.0.1 --port "$REDIS_PORT" --protected-mode yes \
     --save "" --appendonly no \
     --daemonize yes --pidfile "$(pid_file redis)" --logfile "$REDIS_LOG" \
-    --dir "$REDIS_DIR" --maxmemory-policy noeviction \
+    --dir "$REDIS_DIR" --maxmemory-policy noeviction 9>&- \
     || die "redis: redis-server failed to start (see $REDIS_LOG)"
   local i
   for ((i = 0; i < 50; i++)); do

@@ -21,7 +21,9 @@ TEMPORAL_BUILD_LOG="$HARBOR_CACHE/temporal-build.log"
 TEMPORAL_SEARCH_ATTRIBUTES=(TransferStatus=Keyword CustomerId=Keyword AccountId=Keyword AmountMinor=Int WorkflowKind=Keyword)
 
 temporal_built() {
-  [[ -x $TEMPORAL_BIN && -f $TEMPORAL_BIN.version && $(cat "$TEMPORAL_BIN.version") == "$TEMPORAL_CLI_VERSION" ]]
+  [[ -x $TEMPORAL_BIN ]] || return 1
+  # "temporal version 1.5.1 (Server 1.29.1, UI 2.42.1)"
+  [[ $("$TEMPORAL_BIN" --version 2>/dev/null) == *" ${TEMPORAL_CLI_VERSION#v} "* ]]
 }
 
 # Go build of the CLI, in the background (slow on 2 cores: several minutes cold).
@@ -40,7 +42,6 @@ temporal_build_bg() {
       go install "$TEMPORAL_CLI_MODULE@$TEMPORAL_CLI_VERSION" >>"$TEMPORAL_BUILD_LOG" 2>&1; then
       mv -f "$HARBOR_BIN.tmp.$$/temporal" "$TEMPORAL_BIN"
       rm -rf "$HARBOR_BIN.tmp.$$"
-      echo "$TEMPORAL_CLI_VERSION" >"$TEMPORAL_BIN.version"
       echo "built in $(elapsed "$t0")" >>"$TEMPORAL_BUILD_LOG"
     else
       rm -rf "$HARBOR_BIN.tmp.$$"

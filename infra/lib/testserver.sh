@@ -56,7 +56,7 @@ ts_make_cds() {
   port=$((20000 + RANDOM % 20000))
   # shellcheck disable=SC2086
   java $TS_JAVA_OPTS -XX:ArchiveClassesAtExit="$jsa.tmp" -cp "$TS_LIB/*" \
-    io.temporal.testserver.TestServer "$port" >>"$TS_LOG" 2>&1 </dev/null &
+    io.temporal.testserver.TestServer "$port" >>"$TS_LOG" 2>&1 </dev/null 9>&- &
   pid=$!
   for ((i = 0; i < 600; i++)); do
     port_open "$port" && break
