@@ -22,8 +22,15 @@ TEMPORAL_SEARCH_ATTRIBUTES=(TransferStatus=Keyword CustomerId=Keyword AccountId=
 
 temporal_built() {
   [[ -x $TEMPORAL_BIN ]] || return 1
-  # "temporal version 1.5.1 (Server 1.29.1, UI 2.42.1)"
-  [[ $("$TEMPORAL_BIN" --version 2>/dev/null) == *" ${TEMPORAL_CLI_VERSION#v} "* ]]
+  [[ $(cat "$TEMPORAL_BIN.version" 2>/dev/null) == "$TEMPORAL_CLI_VERSION" ]] && return 0
+  # `go install` builds report "0.0.0-DEV" as their version: read the module version
+  # from the binary's build info instead, and remember it.
+  if command -v go >/dev/null &&
+    go version -m "$TEMPORAL_BIN" 2>/dev/null | grep -qE "^\s+mod\s+github.com/temporalio/cli\s+$TEMPORAL_CLI_VERSION\s"; then
+    echo "$TEMPORAL_CLI_VERSION" >"$TEMPORAL_BIN.version"
+    return 0
+  fi
+  return 1
 }
 
 # Go build of the CLI, in the background (slow on 2 cores: several minutes cold).
@@ -41,6 +48,7 @@ temporal_build_bg() {
     if GOBIN="$HARBOR_BIN.tmp.$$" GOFLAGS=-mod=mod CGO_ENABLED=0 \
       go install "$TEMPORAL_CLI_MODULE@$TEMPORAL_CLI_VERSION" >>"$TEMPORAL_BUILD_LOG" 2>&1; then
       mv -f "$HARBOR_BIN.tmp.$$/temporal" "$TEMPORAL_BIN"
+      echo "$TEMPORAL_CLI_VERSION" >"$TEMPORAL_BIN.version"
       rm -rf "$HARBOR_BIN.tmp.$$"
       echo "built in $(elapsed "$t0")" >>"$TEMPORAL_BUILD_LOG"
     else
@@ -113,11 +121,7 @@ temporal_up() {
     --namespace default \
     --db-filename "$TEMPORAL_DIR/temporal.db" \
     --log-level warn --log-format pretty \
-    "${sa_args[@]}" \
-    --dynamic-config-value frontend.enableUpdateWorkflowExecution=true \
-    --dynamic-config-value frontend.enableUpdateWorkflowExecutionAsyncAccepted=true \
-    --dynamic-config-value frontend.workerVersioningDataAPIs=true \
-    --dynamic-config-value system.enableEagerWorkflowStart=true
+    "${sa_args[@]}"
   pid=$(read_pid "$(pid_file temporal)")
   wait_until temporal 120 "$pid" "$TEMPORAL_LOG" temporal_ready ||
     die "temporal: not answering on $TEMPORAL_ADDRESS_LOCAL / http://127.0.0.1:$TEMPORAL_UI_PORT (see $TEMPORAL_LOG)"
