@@ -7,6 +7,7 @@ import { createSmokeActivities } from './smoke/smoke.activities';
 import { createEventActivities } from './events/events.activities';
 import { createFraudActivities } from './fraud/fraud.activities';
 import { createNotifyActivities } from './notify/notify.activities';
+import { createKycActivities } from './kyc/kyc.activities';
 
 export function createActivities(_deps: ActivityDeps) {
   return {
@@ -14,6 +15,7 @@ export function createActivities(_deps: ActivityDeps) {
     ...createEventActivities({ producer: _deps.producer, logger: _deps.logger }),
     ...createFraudActivities({ db: _deps.db, redis: _deps.redis, config: _deps.config, logger: _deps.logger, producer: _deps.producer }),
     ...createNotifyActivities({ db: _deps.db, logger: _deps.logger, config: _deps.config }),
+    ...createKycActivities({ db: _deps.db, dataDir: _deps.config.DATA_DIR }),
   };
 }
 

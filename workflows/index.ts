@@ -1,2 +1,3 @@
 // Every workflow the worker registers. The worker bundles this file (and only this file's graph).
 export * from './smoke.workflow';
+export { kycWorkflow } from './kyc.workflow';

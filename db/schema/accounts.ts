@@ -4,9 +4,7 @@
  * and the ACTIVE/FROZEN/CLOSED status that the ledger enforces live in the ledger's table.
  */
 import { index, pgTable, text, timestamp } from 'drizzle-orm/pg-core';
-
-export const ACCOUNT_TYPES = ['CHECKING', 'SAVINGS'] as const;
-export type AccountType = (typeof ACCOUNT_TYPES)[number];
+import type { AccountType } from './ledger';
 
 export const ACCOUNT_OPENING_STATUSES = ['OPENING', 'OPEN', 'FAILED', 'CLOSED'] as const;
 export type AccountOpeningStatus = (typeof ACCOUNT_OPENING_STATUSES)[number];
@@ -21,7 +19,10 @@ export const bankAccounts = pgTable(
     customerId: text('customer_id').notNull(),
     type: text('type').$type<AccountType>().notNull(),
     currency: text('currency').notNull(),
-    openingStatus: text('opening_status').$type<AccountOpeningStatus>().notNull().default('OPENING'),
+    openingStatus: text('opening_status')
+      .$type<AccountOpeningStatus>()
+      .notNull()
+      .default('OPENING'),
     workflowId: text('workflow_id').notNull(),
     failureReason: text('failure_reason'),
     createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),

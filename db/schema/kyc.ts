@@ -15,9 +15,7 @@ import {
   timestamp,
   uniqueIndex,
 } from 'drizzle-orm/pg-core';
-
-export const KYC_STATUSES = ['NOT_STARTED', 'PENDING', 'IN_REVIEW', 'APPROVED', 'REJECTED'] as const;
-export type KycStatus = (typeof KYC_STATUSES)[number];
+import type { KycStatus } from './customers';
 
 export const KYC_DOCUMENT_KINDS = ['ID_DOCUMENT', 'PROOF_OF_ADDRESS'] as const;
 export type KycDocumentKind = (typeof KYC_DOCUMENT_KINDS)[number];
@@ -69,7 +67,10 @@ export const kycApplications = pgTable(
     nationalIdLast4: text('national_id_last4').notNull(),
     idDocumentId: text('id_document_id'),
     proofOfAddressDocumentId: text('proof_of_address_document_id'),
-    reasons: jsonb('reasons').$type<string[]>().notNull().default(sql`'[]'::jsonb`),
+    reasons: jsonb('reasons')
+      .$type<string[]>()
+      .notNull()
+      .default(sql`'[]'::jsonb`),
     screening: jsonb('screening').$type<KycScreeningResult>(),
     workflowId: text('workflow_id').notNull(),
     escalatedAt: timestamp('escalated_at', { withTimezone: true }),
