@@ -126,7 +126,7 @@ require_free_ports() {
     if port_open "$port"; then
       owner=$(port_owner "$port")
       die "$svc: port 127.0.0.1:$port is already in use by another process${owner:+ ($owner)}, not by this stack.
-        Stop that process, or point the app at it instead (see infra/README.md: DATABASE_URL / REDIS_URL / KAFKA_BROKERS / TEMPORAL_ADDRESS)."
+        Stop that process, or use it as an external service by setting DATABASE_URL / REDIS_URL / KAFKA_BROKERS / TEMPORAL_ADDRESS (bash infra/stack.sh --help)."
     fi
   done
 }

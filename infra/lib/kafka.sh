@@ -63,6 +63,9 @@ transaction.state.log.replication.factor=1
 transaction.state.log.min.isr=1
 transaction.state.log.num.partitions=10
 group.initial.rebalance.delay.ms=0
+# faster re-registration after an unclean stop (kill -9): the old broker session expires sooner
+broker.heartbeat.interval.ms=1000
+broker.session.timeout.ms=5000
 num.network.threads=2
 num.io.threads=4
 num.recovery.threads.per.data.dir=1
