@@ -5,7 +5,9 @@ const config: Config = {
   roots: ['<rootDir>'],
   testMatch: ['**/*.test.ts'],
   testPathIgnorePatterns: ['/node_modules/', '/web/', '/dist/', '/.data/'],
-  transform: { '^.+\\.tsx?$': ['@swc/jest', {}] },
+  transform: { '^.+\\.(t|j|mj)sx?$': ['@swc/jest', { module: { type: 'commonjs' } }] },
+  // ESM-only packages (typebox, otplib and its deps, cookie via light-my-request) are compiled to CJS.
+  transformIgnorePatterns: ['/node_modules/(?!(typebox|otplib|@otplib|@scure|@noble|cookie)/)'],
   globalSetup: '<rootDir>/test/global-setup.ts',
   globalTeardown: '<rootDir>/test/global-teardown.ts',
   setupFiles: ['<rootDir>/test/setup-env.ts'],
