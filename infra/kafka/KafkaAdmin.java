@@ -11,7 +11,10 @@ import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.admin.TopicDescription;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.common.errors.TopicExistsException;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
 
 /**
  * Used by infra/lib/kafka.sh: waits until the broker really answers metadata requests,
@@ -103,7 +106,7 @@ public class KafkaAdmin {
             }
           }
           System.out.println("kafka: " + desc.size() + " topics ready");
-          return;
+          break;
         } catch (Exception e) {
           if (System.nanoTime() > deadline) {
             System.err.println("kafka: topics not ready: " + e);
@@ -112,6 +115,39 @@ public class KafkaAdmin {
           Thread.sleep(500);
         }
       }
+      // 4. warm up the internal topics (__consumer_offsets, __transaction_state) so the
+      //    first consumer group / idempotent or transactional producer of a test does not
+      //    wait for them to be created and loaded.
+      if (System.getenv("KAFKA_ADMIN_WARMUP") != null) {
+        warmup(admin, bootstrap, deadline);
+      }
+    }
+  }
+
+  private static void warmup(Admin admin, String bootstrap, long deadline) throws InterruptedException {
+    while (true) {
+      try {
+        admin.listConsumerGroupOffsets("harbor-stack-warmup").partitionsToOffsetAndMetadata().get(10, TimeUnit.SECONDS);
+        break;
+      } catch (Exception e) {
+        if (System.nanoTime() > deadline) {
+          System.err.println("kafka: WARNING group coordinator not ready: " + e);
+          return;
+        }
+        Thread.sleep(300);
+      }
+    }
+    Properties p = new Properties();
+    p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
+    p.put(ProducerConfig.TRANSACTIONAL_ID_CONFIG, "harbor-stack-warmup");
+    p.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, "30000");
+    p.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName());
+    p.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName());
+    try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(p)) {
+      producer.initTransactions();
+      System.out.println("kafka: group and transaction coordinators ready");
+    } catch (Exception e) {
+      System.err.println("kafka: WARNING transaction coordinator not ready: " + e);
     }
   }
 }

@@ -173,11 +173,11 @@ kafka_up() {
   pid=$(read_pid "$(pid_file kafka)")
   wait_until kafka 90 "$pid" "$KAFKA_LOG" port_open "$KAFKA_PORT" || die "kafka: broker did not open 127.0.0.1:$KAFKA_PORT"
   local out
-  if ! out=$(kafka_ensure_topics 90); then
+  if ! out=$(KAFKA_ADMIN_WARMUP=1 kafka_ensure_topics 90); then
     tail -n 30 "$KAFKA_LOG" >&2
     die "kafka: broker not ready / topics not created (see $KAFKA_LOG)"
   fi
-  [[ -n $out ]] && grep -v 'topics ready' <<<"$out" | sed 's/^/[stack] /' >&2 || true
+  [[ -n $out ]] && grep -vE 'topics ready|coordinators ready' <<<"$out" | sed 's/^/[stack] /' >&2 || true
   echo "$pid $(sha256sum <<<"${KAFKA_TOPICS[*]}" | cut -c1-16)" >"$stamp"
   log "kafka: up on $KAFKA_BROKERS_LOCAL (pid $pid, $(elapsed "$t0"), topics: ${KAFKA_TOPICS[*]})"
 }
