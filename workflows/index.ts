@@ -1,3 +1,5 @@
 // Every workflow the worker registers. The worker bundles this file (and only this file's graph).
 export * from './smoke.workflow';
+export { transferWorkflow } from './transfer.workflow';
 export { kycWorkflow } from './kyc.workflow';
+export { accountOpeningWorkflow, accountLifecycleWorkflow } from './account-opening.workflow';
