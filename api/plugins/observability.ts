@@ -1,0 +1,73 @@
+/**
+ * Observability for the API: trace ids on every response and log line, HTTP metrics by route.
+ *
+ * Register once, right after the metrics plugin: `await app.register(observabilityPlugin)`.
+ *
+ * - Response headers: `x-trace-id` (32 hex) and, when tracing is on, `traceparent` of the
+ *   request's server span, so a caller can find the trace in Tempo/Jaeger.
+ * - `request.log` is a child logger bound to `trace_id` (and `span_id`), next to pino's `reqId`.
+ * - HTTP metrics (`harbor_http_requests_total`, `harbor_http_request_duration_seconds`,
+ *   `harbor_http_request_errors_total`) by route template, recorded in platform/metrics.ts.
+ * - When the app has `app.metrics` (api/plugins/metrics.ts), every `harbor_*` metric of
+ *   platform/metrics.ts is registered into it, so GET /metrics serves transfers, ledger and
+ *   Kafka metrics too.
+ *
+ * With tracing off (no OTEL_EXPORTER_OTLP_ENDPOINT) the trace id still exists: it is taken from an
+ * incoming W3C `traceparent`, or generated, so logs and responses stay correlatable.
+ */
+import { randomBytes } from 'node:crypto';
+import { trace } from '@opentelemetry/api';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
+import fp from 'fastify-plugin';
+import type { Registry } from 'prom-client';
+import { attachHarborMetrics, metrics } from '../../platform/metrics';
+import { formatTraceparent } from '../../platform/tracing';
+
+declare module 'fastify' {
+  interface FastifyRequest {
+    traceId: string;
+  }
+}
+
+const TRACEPARENT = /^[0-9a-f]{2}-([0-9a-f]{32})-[0-9a-f]{16}-[0-9a-f]{2}$/;
+
+function incomingTraceId(request: FastifyRequest): string | undefined {
+  const header = request.headers.traceparent;
+  const m = typeof header === 'string' ? TRACEPARENT.exec(header.trim()) : null;
+  return m && m[1] !== '0'.repeat(32) ? m[1] : undefined;
+}
+
+async function observabilityPlugin(app: FastifyInstance): Promise<void> {
+  app.decorateRequest('traceId', '');
+
+  app.addHook('onRequest', async (request, reply) => {
+    const sc = trace.getActiveSpan()?.spanContext();
+    if (sc && trace.isSpanContextValid(sc)) {
+      request.traceId = sc.traceId;
+      reply.header('traceparent', formatTraceparent(sc));
+      request.log = request.log.child({ trace_id: sc.traceId, span_id: sc.spanId });
+    } else {
+      request.traceId = incomingTraceId(request) ?? randomBytes(16).toString('hex');
+      request.log = request.log.child({ trace_id: request.traceId });
+    }
+    reply.header('x-trace-id', request.traceId);
+  });
+
+  app.addHook('onResponse', async (request, reply) => {
+    metrics.httpRequest(
+      request.method,
+      request.routeOptions.url ?? 'unmatched',
+      reply.statusCode,
+      reply.elapsedTime / 1000,
+    );
+  });
+
+  app.addHook('onReady', async () => {
+    const appRegistry = (app as unknown as { metrics?: Registry }).metrics;
+    if (appRegistry && typeof appRegistry.registerMetric === 'function') {
+      attachHarborMetrics(appRegistry);
+    }
+  });
+}
+
+export default fp(observabilityPlugin, { name: 'observability' });
