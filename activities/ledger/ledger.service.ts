@@ -304,8 +304,8 @@ export function createLedgerService(db: Db) {
         {
           id: req.id,
           field,
-          expected: typeof expected === 'bigint' ? expected.toString() : expected,
-          actual: typeof actual === 'bigint' ? actual.toString() : actual,
+          existing: typeof existingValue === 'bigint' ? existingValue.toString() : existingValue,
+          requested: typeof requested === 'bigint' ? requested.toString() : requested,
         },
       );
     };
