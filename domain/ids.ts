@@ -55,3 +55,19 @@ export const systemAccountIds = {
 export function eventId(workflowId: string, step: string): string {
   return `${workflowId}:${step}`;
 }
+
+/** Ledger transfer ids of account opening: the initial deposit and its reversal (compensation). */
+export const accountLedgerIds = {
+  initialDeposit: (accountId: string) => `${accountId}:initial-deposit`,
+  initialDepositReversal: (accountId: string) => `${accountId}:initial-deposit:reversal`,
+} as const;
+
+/**
+ * The transfer id of one occurrence of a scheduled payment, from the schedule id and the due time
+ * (compact UTC, e.g. `20260131T090000Z`). The TransferWorkflow id derives from it, so a retry, a
+ * catch-up or a duplicate trigger of the same occurrence can never start a second payment.
+ */
+export function scheduledOccurrenceTransferId(scheduleId: string, dueAt: string): string {
+  const compact = dueAt.replace(/[-:]/g, '').replace(/\.\d+/, '');
+  return `trf_${scheduleId.replace(/^sch_/, '')}_${compact}`;
+}

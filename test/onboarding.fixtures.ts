@@ -13,6 +13,10 @@ import type { DomainEventInput } from '../domain/events';
 import { assertPublishable, createEventActivities } from '../activities/events/events.activities';
 import { createKafka } from '../platform/kafka';
 import type { EnvKind } from './harness';
+import { eq } from 'drizzle-orm';
+import { kycApplications } from '../db/schema/kyc';
+import { encryptNationalId } from '../activities/kyc/national-id';
+import { checkInvariant } from '../activities/ledger/invariant';
 
 export function randomSuffix(n = 10): string {
   return randomBytes(16).toString('base64url').replace(/[-_]/g, 'x').slice(0, n);
@@ -118,4 +122,33 @@ export async function recordingEventActivities(): Promise<RecordingEvents> {
     },
     close: () => producer.disconnect(),
   };
+}
+
+/** A customer whose latest KYC attempt is APPROVED (inserted directly; the workflow has its own tests). */
+export async function createApprovedCustomer(db: Database['db']): Promise<string> {
+  const customerId = await createTestCustomer(db);
+  await db.insert(kycApplications).values({
+    id: `kyc_${customerId.slice(4)}-a1`,
+    customerId,
+    attempt: 1,
+    status: 'APPROVED',
+    legalName: 'Approved Customer',
+    dateOfBirth: '1985-06-01',
+    address: { line1: '1 Main St', city: 'Boston', postalCode: '02110', country: 'US' },
+    country: 'US',
+    nationalIdEnc: encryptNationalId('987654321', process.env.DATA_ENCRYPTION_KEY!),
+    nationalIdLast4: '4321',
+    workflowId: `kyc-${customerId}`,
+    decidedBy: 'system:test',
+    decidedAt: new Date(),
+  });
+  await db.update(customers).set({ kycStatus: 'APPROVED' }).where(eq(customers.id, customerId));
+  return customerId;
+}
+
+/** The ledger invariant holds (both halves: currency sums and per-account recomputation). */
+export async function expectInvariantHolds(db: Database['db']): Promise<void> {
+  const report = await checkInvariant(db);
+  expect(report.problems).toEqual([]);
+  expect(report.balanced).toBe(true);
 }
