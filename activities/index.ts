@@ -9,7 +9,6 @@ import { createFraudActivities } from './fraud/fraud.activities';
 import { createNotifyActivities } from './notify/notify.activities';
 import { createKycActivities } from './kyc/kyc.activities';
 import { createAccountActivities } from './accounts/accounts.activities';
-import { createAccountActivities } from './accounts/accounts.activities';
 import { createTransferActivities } from './transfers/transfers.activities';
 
 export function createActivities(_deps: ActivityDeps) {
@@ -19,7 +18,6 @@ export function createActivities(_deps: ActivityDeps) {
     ...createFraudActivities({ db: _deps.db, redis: _deps.redis, config: _deps.config, logger: _deps.logger, producer: _deps.producer }),
     ...createNotifyActivities({ db: _deps.db, logger: _deps.logger, config: _deps.config }),
     ...createKycActivities({ db: _deps.db, dataDir: _deps.config.DATA_DIR }),
-    ...createAccountActivities({ db: _deps.db }),
     ...createAccountActivities({ db: _deps.db }),
     ...createTransferActivities({ db: _deps.db }),
   };

@@ -3,4 +3,3 @@ export * from './smoke.workflow';
 export { transferWorkflow } from './transfer.workflow';
 export { kycWorkflow } from './kyc.workflow';
 export { accountOpeningWorkflow, accountLifecycleWorkflow } from './account-opening.workflow';
-export { accountOpeningWorkflow, accountLifecycleWorkflow } from './account-opening.workflow';
