@@ -11,7 +11,10 @@ export const balancesSchema = z.object({
 export const accountSchema = z.object({
   id: z.string(),
   number: z.string().nullish(),
-  type: z.string(),
+  type: z
+    .string()
+    .nullish()
+    .transform((t) => t ?? 'ACCOUNT'),
   currency: z.string(),
   status: z.string(),
   balances: balancesSchema,

@@ -11,6 +11,8 @@ export const entrySchema = z
     direction: z.string().optional(),
     balance: z.number().int().optional(),
     runningBalance: z.number().int().optional(),
+    balanceAfter: z.number().int().optional(),
+    reference: z.string().nullish(),
     description: z.string().nullish(),
     memo: z.string().nullish(),
     transferId: z.string().nullish(),

@@ -1,7 +1,7 @@
 import { Card } from '@/components/ui/Card';
 import { EmptyState, ErrorState, SkeletonRows } from '@/components/ui/States';
 import { formatMoney } from '@/lib/money';
-import { formatDate } from '@/lib/format';
+import { formatDate, titleCase } from '@/lib/format';
 import { plainMessage } from '@/lib/errors';
 import type { Account } from '../api/accounts';
 import { entryTime, signedAmount, useRecentEntries } from '../api/entries';
@@ -28,7 +28,7 @@ export function RecentActivity({ accounts }: { accounts: Account[] }) {
               return (
                 <li key={`${e.accountId}-${e.id}`}>
                   <div>
-                    <div>{e.description ?? e.memo ?? (s >= 0 ? 'Money in' : 'Money out')}</div>
+                    <div>{e.description ?? e.memo ?? e.reference ?? (e.kind ? titleCase(e.kind) : s >= 0 ? 'Money in' : 'Money out')}</div>
                     <div className="muted" style={{ fontSize: '0.83rem' }}>
                       {formatDate(entryTime(e), true)} · {account?.number ?? ''}
                     </div>

@@ -21,17 +21,30 @@ export const userSchema = z.object({
 });
 export type User = z.infer<typeof userSchema>;
 
+/** The API's rule (api/lib/passwords.ts): 10+ characters mixing three of four character classes. */
 export const passwordRule = z
   .string()
-  .min(12, 'Use at least 12 characters.')
+  .min(10, 'Use at least 10 characters.')
   .max(128, 'Use at most 128 characters.')
-  .refine((p) => /[a-zA-Z]/.test(p) && /[^a-zA-Z]/.test(p), 'Mix letters with numbers or symbols.');
+  .refine(
+    (p) => [/[a-z]/, /[A-Z]/, /\d/, /[^A-Za-z0-9]/].filter((re) => re.test(p)).length >= 3,
+    'Mix at least three of: lowercase, uppercase, digits, symbols.',
+  )
+  .refine((p) => !/^(.)\1+$/.test(p), 'Do not repeat a single character.');
 
-export const registerInput = z.object({
-  fullName: z.string().trim().min(1, 'Enter your full name.').max(200),
-  email: z.email('Enter a valid email address.'),
-  password: passwordRule,
-});
+export const registerInput = z
+  .object({
+    fullName: z.string().trim().min(1, 'Enter your full name.').max(200),
+    email: z.email('Enter a valid email address.'),
+    password: passwordRule,
+  })
+  .refine(
+    (v) => {
+      const local = v.email.split('@')[0]?.toLowerCase() ?? '';
+      return local.length < 4 || !v.password.toLowerCase().includes(local);
+    },
+    { path: ['password'], message: 'Do not use your email address in your password.' },
+  );
 export type RegisterInput = z.infer<typeof registerInput>;
 
 export const loginInput = z.object({

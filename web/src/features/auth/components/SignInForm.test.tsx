@@ -65,9 +65,9 @@ describe('SignUpForm', () => {
     await userEvent.type(screen.getByLabelText('Email'), 'ada@example.com');
     await userEvent.type(screen.getByLabelText('Password'), 'short');
     await userEvent.click(screen.getByRole('button', { name: 'Create account' }));
-    expect(await screen.findByText('Use at least 12 characters.')).toBeInTheDocument();
+    expect(await screen.findByText('Use at least 10 characters.')).toBeInTheDocument();
     await userEvent.clear(screen.getByLabelText('Password'));
-    await userEvent.type(screen.getByLabelText('Password'), 'a-much-longer-passphrase-9');
+    await userEvent.type(screen.getByLabelText('Password'), 'A-much-longer-passphrase-9');
     await userEvent.click(screen.getByRole('button', { name: 'Create account' }));
     expect(await screen.findByText(/already exists/)).toBeInTheDocument();
   });

@@ -1,0 +1,45 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { openBrowser, screenshot, type Browser } from './support/browser';
+import { api, PASSWORD, staffToken } from './support/api';
+import { signIn } from './support/pages';
+
+describe('journey 4: monthly scheduled payment, then pause', () => {
+  let b: Browser;
+  beforeAll(async () => {
+    b = await openBrowser();
+  });
+  afterAll(async () => {
+    await b?.close();
+  });
+
+  it('creates and pauses it', async () => {
+    const ops = await staffToken('ops');
+    const payer = await api.register('payer');
+    await api.passKyc(payer.token, 'Rosa Monthly Payer');
+    const from = await api.openAccount(payer.token);
+    await api.deposit(ops.token, from.id, 500_00);
+    const payee = await api.register('payee');
+    await api.passKyc(payee.token, 'Gus Landlord Payee');
+    const to = await api.openAccount(payee.token);
+
+    const page = b.page;
+    await signIn(page, payer.email, PASSWORD, '/sign-in?returnTo=%2Fscheduled%2Fnew');
+    await page.waitForURL('**/scheduled/new');
+    await page.getByLabel('Pay to (account number)').fill(to.id);
+    await page.getByLabel('Amount').fill('120.00');
+    await page.getByLabel('Note').fill('Rent share');
+    await page.getByLabel('How often').selectOption('MONTHLY');
+    await page.getByRole('button', { name: 'Create scheduled payment' }).click();
+    await page.waitForURL((u) => u.pathname === '/scheduled');
+    const row = page.getByRole('row', { name: /Rent share/ });
+    await row.waitFor();
+    expect(await row.getByTestId('schedule-status').textContent()).toBe('Active');
+    await row.getByRole('button', { name: 'Pause scheduled payment Rent share' }).click();
+    await row.getByRole('button', { name: 'Resume scheduled payment Rent share' }).waitFor();
+    expect(await row.getByTestId('schedule-status').textContent()).toBe('Paused');
+    await screenshot(page, 'journey-4-end');
+
+    const list = await api.call<{ items: { memo: string; status: string; nextRunAt: string | null }[] }>('GET', '/scheduled-payments', { token: payer.token });
+    expect(list.items.find((s) => s.memo === 'Rent share')?.status).toBe('PAUSED');
+  });
+});

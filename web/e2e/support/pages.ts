@@ -1,0 +1,35 @@
+import { expect } from 'vitest';
+import type { Page } from 'playwright-core';
+
+/** Page objects: what a person does, in the words on the screen. */
+export const signIn = async (page: Page, email: string, password: string, path = '/sign-in') => {
+  await page.goto(path);
+  await page.getByLabel('Email').fill(email);
+  await page.getByLabel('Password').fill(password);
+  await page.getByRole('button', { name: 'Sign in' }).click();
+};
+
+export const sendMoney = async (page: Page, opts: { toAccountId: string; amount: string; fromAccountId?: string; memo?: string }) => {
+  await page.goto('/transfer');
+  if (opts.fromAccountId) await page.getByLabel('From').selectOption(opts.fromAccountId);
+  await page.getByLabel('Recipient account number').fill(opts.toAccountId);
+  await page.getByLabel('Amount').fill(opts.amount);
+  if (opts.memo) await page.getByLabel('Note').fill(opts.memo);
+  await page.getByRole('button', { name: 'Review transfer' }).click();
+  await page.getByRole('button', { name: /^Send / }).click();
+};
+
+export const waitForTransferStatus = async (page: Page, status: string, timeout = 60_000) => {
+  await page.locator(`[data-testid="transfer-status"][data-status="${status}"]`).waitFor({ timeout });
+};
+
+export const availableOn = async (page: Page) => {
+  await page.goto('/');
+  const card = page.getByTestId('available-balance').first();
+  await card.waitFor();
+  return (await card.textContent())?.trim();
+};
+
+export function expectText(actual: string | null | undefined, expected: string) {
+  expect(actual?.replace(/\s+/g, ' ').trim()).toBe(expected);
+}
