@@ -4,6 +4,7 @@
  */
 import type { ActivityDeps } from './deps';
 import { createSmokeActivities } from './smoke/smoke.activities';
+import { createLedgerActivities } from './ledger/ledger.activities';
 import { createEventActivities } from './events/events.activities';
 import { createFraudActivities } from './fraud/fraud.activities';
 import { createNotifyActivities } from './notify/notify.activities';
@@ -14,6 +15,7 @@ import { createTransferActivities } from './transfers/transfers.activities';
 export function createActivities(_deps: ActivityDeps) {
   return {
     ...createSmokeActivities(),
+    ...createLedgerActivities({ db: _deps.db }),
     ...createEventActivities({ producer: _deps.producer, logger: _deps.logger }),
     ...createFraudActivities({ db: _deps.db, redis: _deps.redis, config: _deps.config, logger: _deps.logger, producer: _deps.producer }),
     ...createNotifyActivities({ db: _deps.db, logger: _deps.logger, config: _deps.config }),
