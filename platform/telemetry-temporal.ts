@@ -34,7 +34,7 @@ import { currentTracing, workflowSpanProcessor, type Tracing } from './tracing';
 
 /** Modules to bundle as workflow interceptors (`bundleWorkflowCode({ workflowInterceptorModules })`). */
 export const WORKFLOW_INTERCEPTOR_MODULES: string[] = [
-  require.resolve('@temporalio/interceptors-opentelemetry/lib/workflow'),
+  require.resolve('@temporalio/interceptors-opentelemetry/lib/workflow-interceptors'),
 ];
 
 /** Client interceptors: a span per start/signal/update/query, with the context in the headers. */
