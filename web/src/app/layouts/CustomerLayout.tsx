@@ -27,11 +27,11 @@ export function CustomerLayout() {
             { to: '/transfer', label: 'Send money', icon: '⇄' },
             { to: '/history', label: 'History', icon: '☰' },
             { to: '/scheduled', label: 'Scheduled', icon: '⟳' },
-            { to: '/notifications', label: 'Notifications', icon: '🔔', count: unread },
+            { to: '/notifications', label: 'Notifications', icon: '✉', count: unread },
             { to: '/assistant', label: 'Assistant', icon: '✦' },
           ],
         },
-        { title: 'You', items: [{ to: '/onboarding/status', label: 'Verification', icon: '✓' }, { to: '/settings', label: 'Security', icon: '🔒' }] },
+        { title: 'You', items: [{ to: '/onboarding/status', label: 'Verification', icon: '✓' }, { to: '/settings', label: 'Security', icon: '◆' }] },
       ]}
     >
       <Outlet context={{ live, clearUnread: () => setUnread(0) }} />

@@ -6,7 +6,7 @@ export function SupportLayout() {
   const me = useMe();
   const isOps = me.data?.roles.includes('ops');
   const ops: NavItem[] = [
-    { to: '/support/ops/deposits', label: 'Deposits', icon: '＋' },
+    { to: '/support/ops/deposits', label: 'Deposits', icon: '+' },
     { to: '/support/ops/fraud-rules', label: 'Fraud rules', icon: '⚑' },
     { to: '/support/ops/ledger', label: 'Ledger invariant', icon: '⚖' },
   ];

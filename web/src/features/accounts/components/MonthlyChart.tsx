@@ -21,8 +21,8 @@ export function MonthlyChart({ entries, currency }: { entries: Entry[]; currency
             />
             <Tooltip formatter={(v) => formatMoney(Math.round(Number(v)), currency)} />
             <Legend />
-            <Bar dataKey="in" name="Money in" fill="var(--c-in)" radius={[4, 4, 0, 0]} />
-            <Bar dataKey="out" name="Money out" fill="var(--c-out)" radius={[4, 4, 0, 0]} />
+            <Bar isAnimationActive={false} dataKey="in" name="Money in" fill="var(--c-in)" radius={[4, 4, 0, 0]} />
+            <Bar isAnimationActive={false} dataKey="out" name="Money out" fill="var(--c-out)" radius={[4, 4, 0, 0]} />
           </BarChart>
         </ResponsiveContainer>
       </div>

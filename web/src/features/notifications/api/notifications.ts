@@ -54,6 +54,7 @@ export function useNotificationStream(onNew?: (n: Notification) => void, enabled
           const parsed = notificationSchema.safeParse(parseJson(e.data));
           if (!parsed.success) return;
           const n = parsed.data;
+          if (!n.title && !n.body && !n.message) return; // keep-alives and other event kinds
           qc.setQueryData<z.infer<typeof pageSchema>>(notificationsKey, (prev) =>
             prev ? { ...prev, items: [n, ...prev.items.filter((x) => x.id !== n.id)] } : prev,
           );
