@@ -35,13 +35,19 @@ describe('journey 1: sign up → KYC auto-approved → open account → ops depo
     await page.getByLabel('Street address').fill('40 Wharf Street');
     await page.getByLabel('City').fill('Portland');
     await page.getByLabel('Postal code').fill('97201');
-    await page.getByLabel('Identity document').setInputFiles({ name: 'passport.png', mimeType: 'image/png', buffer: pngBytes() });
+    await page
+      .getByLabel('Identity document')
+      .setInputFiles({ name: 'passport.png', mimeType: 'image/png', buffer: pngBytes() });
     await page.getByText('✓ passport.png uploaded').waitFor();
-    await page.getByLabel('Proof of address').setInputFiles({ name: 'bill.pdf', mimeType: 'application/pdf', buffer: pdfBytes() });
+    await page
+      .getByLabel('Proof of address')
+      .setInputFiles({ name: 'bill.pdf', mimeType: 'application/pdf', buffer: pdfBytes() });
     await page.getByText('✓ bill.pdf uploaded').waitFor();
     await page.getByRole('button', { name: 'Submit for verification' }).click();
     await page.waitForURL('**/onboarding/status');
-    await page.locator('[data-testid="kyc-status"][data-status="APPROVED"]').waitFor({ timeout: 60_000 });
+    await page
+      .locator('[data-testid="kyc-status"][data-status="APPROVED"]')
+      .waitFor({ timeout: 60_000 });
 
     await page.getByRole('link', { name: 'Open an account' }).click();
     await page.waitForURL('**/onboarding/account');
@@ -51,7 +57,9 @@ describe('journey 1: sign up → KYC auto-approved → open account → ops depo
     // Ops deposit through the API, then the dashboard shows it.
     const token = await api.login(email);
     const accountId = await eventually(async () => {
-      const list = await api.call<{ items: { id: string; status: string }[] }>('GET', '/accounts', { token });
+      const list = await api.call<{ items: { id: string; status: string }[] }>('GET', '/accounts', {
+        token,
+      });
       const a = list.items.find((x) => x.status === 'ACTIVE');
       if (!a) throw new Error('no active account yet');
       return a.id;

@@ -28,7 +28,9 @@ describe('journey 3: insufficient funds', () => {
     await sendMoney(page, { toAccountId: to.id, amount: '25.00' });
     const error = page.getByTestId('transfer-error');
     await error.waitFor();
-    expect(await error.textContent()).toContain("There isn't enough available money in this account");
+    expect(await error.textContent()).toContain(
+      "There isn't enough available money in this account",
+    );
     expect(await error.textContent()).toContain('Nothing was moved');
     await screenshot(page, 'journey-3-end');
 

@@ -39,7 +39,9 @@ describe('journey 4: monthly scheduled payment, then pause', () => {
     expect(await row.getByTestId('schedule-status').textContent()).toBe('Paused');
     await screenshot(page, 'journey-4-end');
 
-    const list = await api.call<{ items: { memo: string; status: string; nextRunAt: string | null }[] }>('GET', '/scheduled-payments', { token: payer.token });
+    const list = await api.call<{
+      items: { memo: string; status: string; nextRunAt: string | null }[];
+    }>('GET', '/scheduled-payments', { token: payer.token });
     expect(list.items.find((s) => s.memo === 'Rent share')?.status).toBe('PAUSED');
   });
 });

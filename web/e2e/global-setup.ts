@@ -6,10 +6,13 @@ let server: ViteDevServer | undefined;
 
 /** Checks the API and Chromium are there, and serves the web app with Vite (its /api proxy → API). */
 export async function setup() {
-  if (!existsSync(CHROMIUM)) throw new Error(`Chromium not found at ${CHROMIUM} (apt-get install -y chromium)`);
+  if (!existsSync(CHROMIUM))
+    throw new Error(`Chromium not found at ${CHROMIUM} (apt-get install -y chromium)`);
   const health = await fetch(`${API_URL}/health`).catch((e: Error) => e);
   if (health instanceof Error || !health.ok) {
-    throw new Error(`The API is not reachable at ${API_URL}/health (${health instanceof Error ? health.message : health.status}). Start the stack and API first.`);
+    throw new Error(
+      `The API is not reachable at ${API_URL}/health (${health instanceof Error ? health.message : health.status}). Start the stack and API first.`,
+    );
   }
   if (!process.env.E2E_WEB_URL) {
     const { createServer } = await import('vite');

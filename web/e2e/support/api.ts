@@ -15,7 +15,11 @@ export class ApiCallError extends Error {
   }
 }
 
-async function call<T = any>(method: string, p: string, opts: { token?: string; body?: unknown; idem?: boolean; form?: FormData } = {}): Promise<T> {
+async function call<T = any>(
+  method: string,
+  p: string,
+  opts: { token?: string; body?: unknown; idem?: boolean; form?: FormData } = {},
+): Promise<T> {
   const headers: Record<string, string> = {};
   if (opts.token) headers.authorization = `Bearer ${opts.token}`;
   if (opts.body !== undefined) headers['content-type'] = 'application/json';
@@ -34,12 +38,16 @@ async function call<T = any>(method: string, p: string, opts: { token?: string; 
 export const api = {
   call,
   async login(email: string, password = PASSWORD): Promise<string> {
-    const r = await call<{ accessToken: string }>('POST', '/auth/login', { body: { email, password } });
+    const r = await call<{ accessToken: string }>('POST', '/auth/login', {
+      body: { email, password },
+    });
     return r.accessToken;
   },
   async register(tag: string) {
     const email = `e2e-${tag}-${Date.now().toString(36)}${Math.random().toString(36).slice(2, 6)}@example.com`;
-    await call('POST', '/auth/register', { body: { email, password: PASSWORD, fullName: `Avery ${tag} Quill` } });
+    await call('POST', '/auth/register', {
+      body: { email, password: PASSWORD, fullName: `Avery ${tag} Quill` },
+    });
     return { email, token: await api.login(email) };
   },
   me: (token: string) => call('GET', '/auth/me', { token }),
@@ -65,7 +73,11 @@ export const api = {
     }, 'KYC APPROVED');
   },
   async openAccount(token: string, currency = 'USD') {
-    const r = await call<{ id: string }>('POST', '/accounts', { token, idem: true, body: { type: 'CHECKING', currency } });
+    const r = await call<{ id: string }>('POST', '/accounts', {
+      token,
+      idem: true,
+      body: { type: 'CHECKING', currency },
+    });
     return waitFor(async () => {
       const a = await call<any>('GET', `/accounts/${r.id}`, { token }).catch(() => undefined);
       return a?.status === 'ACTIVE' ? a : undefined;
@@ -73,27 +85,48 @@ export const api = {
   },
   account: (token: string, id: string) => call<any>('GET', `/accounts/${id}`, { token }),
   deposit: (opsToken: string, accountId: string, amount: number, currency = 'USD') =>
-    call('POST', '/ops/deposits', { token: opsToken, idem: true, body: { accountId, amount, currency, reference: `e2e-${randomUUID()}` } }),
+    call('POST', '/ops/deposits', {
+      token: opsToken,
+      idem: true,
+      body: { accountId, amount, currency, reference: `e2e-${randomUUID()}` },
+    }),
   transfers: (token: string) => call<{ items: any[] }>('GET', '/transfers?limit=50', { token }),
 };
 
 /** A tiny valid PNG (magic bytes + padding past the 64-byte minimum). */
 export function pngBytes(): Buffer {
-  return Buffer.concat([Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]), Buffer.alloc(120, 7)]);
+  return Buffer.concat([
+    Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]),
+    Buffer.alloc(120, 7),
+  ]);
 }
 export function pdfBytes(): Buffer {
-  return Buffer.concat([Buffer.from('%PDF-1.4\n'), Buffer.alloc(120, 32), Buffer.from('\n%%EOF\n')]);
+  return Buffer.concat([
+    Buffer.from('%PDF-1.4\n'),
+    Buffer.alloc(120, 32),
+    Buffer.from('\n%%EOF\n'),
+  ]);
 }
 
 async function uploadDoc(token: string, kind: 'ID_DOCUMENT' | 'PROOF_OF_ADDRESS') {
   const form = new FormData();
   form.append('kind', kind);
-  form.append('file', new Blob([new Uint8Array(kind === 'ID_DOCUMENT' ? pngBytes() : pdfBytes())], { type: kind === 'ID_DOCUMENT' ? 'image/png' : 'application/pdf' }), kind === 'ID_DOCUMENT' ? 'id.png' : 'bill.pdf');
+  form.append(
+    'file',
+    new Blob([new Uint8Array(kind === 'ID_DOCUMENT' ? pngBytes() : pdfBytes())], {
+      type: kind === 'ID_DOCUMENT' ? 'image/png' : 'application/pdf',
+    }),
+    kind === 'ID_DOCUMENT' ? 'id.png' : 'bill.pdf',
+  );
   const r = await call<{ id: string }>('POST', '/kyc/documents', { token, form, idem: true });
   return r.id;
 }
 
-export async function waitFor<T>(fn: () => Promise<T | undefined>, what: string, timeoutMs = 60_000): Promise<T> {
+export async function waitFor<T>(
+  fn: () => Promise<T | undefined>,
+  what: string,
+  timeoutMs = 60_000,
+): Promise<T> {
   const end = Date.now() + timeoutMs;
   let last: unknown;
   while (Date.now() < end) {
@@ -112,15 +145,26 @@ export async function waitFor<T>(fn: () => Promise<T | undefined>, what: string,
  * A staff user (support or ops). From E2E_<ROLE>_EMAIL/PASSWORD when given; otherwise created in the
  * app database through the API's own createUser (web/e2e/support/seed-staff.ts, run with tsx).
  */
-export async function staffToken(role: 'support' | 'ops'): Promise<{ email: string; password: string; token: string }> {
+export async function staffToken(
+  role: 'support' | 'ops',
+): Promise<{ email: string; password: string; token: string }> {
   const envEmail = process.env[`E2E_${role.toUpperCase()}_EMAIL`];
   const envPassword = process.env[`E2E_${role.toUpperCase()}_PASSWORD`];
-  if (envEmail && envPassword) return { email: envEmail, password: envPassword, token: await api.login(envEmail, envPassword) };
+  if (envEmail && envPassword)
+    return {
+      email: envEmail,
+      password: envPassword,
+      token: await api.login(envEmail, envPassword),
+    };
   const email = `e2e-${role}-${Date.now().toString(36)}${Math.random().toString(36).slice(2, 6)}@example.com`;
-  execFileSync(path.join(REPO_ROOT, 'node_modules/.bin/tsx'), [path.join(REPO_ROOT, 'web/e2e/support/seed-staff.ts'), role, email, PASSWORD], {
-    cwd: REPO_ROOT,
-    stdio: 'inherit',
-    env: process.env,
-  });
+  execFileSync(
+    path.join(REPO_ROOT, 'node_modules/.bin/tsx'),
+    [path.join(REPO_ROOT, 'web/e2e/support/seed-staff.ts'), role, email, PASSWORD],
+    {
+      cwd: REPO_ROOT,
+      stdio: 'inherit',
+      env: process.env,
+    },
+  );
   return { email, password: PASSWORD, token: await api.login(email) };
 }

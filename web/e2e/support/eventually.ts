@@ -1,5 +1,9 @@
 /** Retries an assertion until it passes or the time is up (for values that settle asynchronously). */
-export async function eventually<T>(fn: () => Promise<T>, timeoutMs = 30_000, everyMs = 750): Promise<T> {
+export async function eventually<T>(
+  fn: () => Promise<T>,
+  timeoutMs = 30_000,
+  everyMs = 750,
+): Promise<T> {
   const end = Date.now() + timeoutMs;
   for (;;) {
     try {

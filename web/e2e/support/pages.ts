@@ -9,7 +9,10 @@ export const signIn = async (page: Page, email: string, password: string, path =
   await page.getByRole('button', { name: 'Sign in' }).click();
 };
 
-export const sendMoney = async (page: Page, opts: { toAccountId: string; amount: string; fromAccountId?: string; memo?: string }) => {
+export const sendMoney = async (
+  page: Page,
+  opts: { toAccountId: string; amount: string; fromAccountId?: string; memo?: string },
+) => {
   await page.goto('/transfer');
   if (opts.fromAccountId) await page.getByLabel('From').selectOption(opts.fromAccountId);
   await page.getByLabel('Recipient account number').fill(opts.toAccountId);
@@ -20,7 +23,9 @@ export const sendMoney = async (page: Page, opts: { toAccountId: string; amount:
 };
 
 export const waitForTransferStatus = async (page: Page, status: string, timeout = 60_000) => {
-  await page.locator(`[data-testid="transfer-status"][data-status="${status}"]`).waitFor({ timeout });
+  await page
+    .locator(`[data-testid="transfer-status"][data-status="${status}"]`)
+    .waitFor({ timeout });
 };
 
 export const availableOn = async (page: Page) => {

@@ -11,7 +11,8 @@ export const queryClient = new QueryClient({
     queries: {
       staleTime: 10_000,
       // 4xx answers are final; retry only network trouble and 5xx, twice.
-      retry: (count, err) => count < 2 && !(isApiError(err) && err.status >= 400 && err.status < 500),
+      retry: (count, err) =>
+        count < 2 && !(isApiError(err) && err.status >= 400 && err.status < 500),
       refetchOnWindowFocus: false,
     },
     mutations: { retry: false },

@@ -67,9 +67,30 @@ export const router = createBrowserRouter([
           { path: 'kyc', element: <SupportKycPage /> },
           { path: 'accounts', element: <SupportAccountsPage /> },
           { path: 'audit', element: <SupportAuditPage /> },
-          { path: 'ops/deposits', element: <RequireAuth roles={['ops']}><OpsDepositsPage /></RequireAuth> },
-          { path: 'ops/fraud-rules', element: <RequireAuth roles={['ops']}><OpsFraudRulesPage /></RequireAuth> },
-          { path: 'ops/ledger', element: <RequireAuth roles={['ops']}><OpsLedgerPage /></RequireAuth> },
+          {
+            path: 'ops/deposits',
+            element: (
+              <RequireAuth roles={['ops']}>
+                <OpsDepositsPage />
+              </RequireAuth>
+            ),
+          },
+          {
+            path: 'ops/fraud-rules',
+            element: (
+              <RequireAuth roles={['ops']}>
+                <OpsFraudRulesPage />
+              </RequireAuth>
+            ),
+          },
+          {
+            path: 'ops/ledger',
+            element: (
+              <RequireAuth roles={['ops']}>
+                <OpsLedgerPage />
+              </RequireAuth>
+            ),
+          },
         ],
       },
       { path: '*', element: <NotFoundPage /> },

@@ -31,7 +31,9 @@ async function toApiError(res: Response): Promise<ApiError> {
   let message = res.statusText || `Request failed (${res.status})`;
   let details: Record<string, unknown> = {};
   try {
-    const body = (await res.json()) as { error?: { code?: string; message?: string; details?: Record<string, unknown> } };
+    const body = (await res.json()) as {
+      error?: { code?: string; message?: string; details?: Record<string, unknown> };
+    };
     if (body?.error) {
       code = body.error.code ?? code;
       message = body.error.message ?? message;

@@ -45,7 +45,8 @@ const PLAIN_WORDS: Record<string, string> = {
   CANNOT_CANCEL: 'This transfer can no longer be cancelled: the money is already being moved.',
   RATE_LIMITED: 'Too many requests. Please wait a moment and try again.',
   REQUEST_IN_PROGRESS: 'We are still processing your previous request. Please wait.',
-  IDEMPOTENCY_KEY_REUSED: 'This request changed while being retried. Please review and submit again.',
+  IDEMPOTENCY_KEY_REUSED:
+    'This request changed while being retried. Please review and submit again.',
   DEPENDENCY_UNAVAILABLE: 'Part of our service is unavailable. Please try again shortly.',
   NETWORK: "We couldn't reach Harbor Bank. Check your connection and try again.",
   INTERNAL: 'Something went wrong on our side. Please try again.',
@@ -57,7 +58,8 @@ export function plainMessage(err: unknown): string {
   if (isApiError(err)) {
     const words = PLAIN_WORDS[err.code];
     if (err.code === 'WEAK_PASSWORD' && err.message) return err.message;
-    if (err.code === 'VALIDATION_FAILED' && err.message) return `Please check the form: ${err.message}`;
+    if (err.code === 'VALIDATION_FAILED' && err.message)
+      return `Please check the form: ${err.message}`;
     return words ?? err.message ?? PLAIN_WORDS.INTERNAL!;
   }
   if (err instanceof Error && err.message) return err.message;

@@ -1,8 +1,33 @@
 import { describe, expect, it } from 'vitest';
 import * as domain from '../../../domain/money';
-import { checkPositiveAmount, CURRENCIES, formatMajor, formatMoney, parseMajor, type Currency } from './money';
+import {
+  checkPositiveAmount,
+  CURRENCIES,
+  formatMajor,
+  formatMoney,
+  parseMajor,
+  type Currency,
+} from './money';
 
-const inputs = ['0', '0.1', '0.2', '0.10', '0.01', '1.005', '12.34', '1,234.56', ' 7 ', '-3.5', '10.', '.5', 'abc', '1e3', '123456789012.99', '999', '0.000'];
+const inputs = [
+  '0',
+  '0.1',
+  '0.2',
+  '0.10',
+  '0.01',
+  '1.005',
+  '12.34',
+  '1,234.56',
+  ' 7 ',
+  '-3.5',
+  '10.',
+  '.5',
+  'abc',
+  '1e3',
+  '123456789012.99',
+  '999',
+  '0.000',
+];
 
 describe('web money mirrors domain/money.ts', () => {
   it('has the same currencies and exponents', () => {
@@ -59,12 +84,27 @@ describe('exact major → minor parsing', () => {
   });
 
   it('rejects too many decimals, zero, negatives and junk with plain reasons', () => {
-    expect(checkPositiveAmount('12.345', 'USD')).toEqual({ ok: false, reason: 'USD allows at most 2 decimal places.' });
-    expect(checkPositiveAmount('0', 'USD')).toEqual({ ok: false, reason: 'The amount must be more than zero.' });
-    expect(checkPositiveAmount('-5', 'USD')).toEqual({ ok: false, reason: 'The amount must be more than zero.' });
-    expect(checkPositiveAmount('ten', 'USD')).toEqual({ ok: false, reason: 'Enter a number, like 25.00.' });
+    expect(checkPositiveAmount('12.345', 'USD')).toEqual({
+      ok: false,
+      reason: 'USD allows at most 2 decimal places.',
+    });
+    expect(checkPositiveAmount('0', 'USD')).toEqual({
+      ok: false,
+      reason: 'The amount must be more than zero.',
+    });
+    expect(checkPositiveAmount('-5', 'USD')).toEqual({
+      ok: false,
+      reason: 'The amount must be more than zero.',
+    });
+    expect(checkPositiveAmount('ten', 'USD')).toEqual({
+      ok: false,
+      reason: 'Enter a number, like 25.00.',
+    });
     expect(checkPositiveAmount('', 'USD')).toEqual({ ok: false, reason: 'Enter an amount.' });
-    expect(checkPositiveAmount('10000000000000.01', 'USD')).toEqual({ ok: false, reason: 'That amount is too large.' });
+    expect(checkPositiveAmount('10000000000000.01', 'USD')).toEqual({
+      ok: false,
+      reason: 'That amount is too large.',
+    });
     expect(checkPositiveAmount('1,250.50', 'USD')).toEqual({ ok: true, minor: 125050n });
   });
 

@@ -40,9 +40,7 @@ export function formatMajor(amount: bigint, currency: Currency): string {
   return `${negative ? '-' : ''}${whole}${fraction}`;
 }
 
-export type AmountCheck =
-  | { ok: true; minor: bigint }
-  | { ok: false; reason: string };
+export type AmountCheck = { ok: true; minor: bigint } | { ok: false; reason: string };
 
 /**
  * What a money input accepts for a movement: a positive amount, with no more decimals than the

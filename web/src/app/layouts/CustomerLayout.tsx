@@ -1,7 +1,11 @@
 import { useState } from 'react';
 import { Outlet, useOutletContext } from 'react-router-dom';
 import { useToast } from '@/components/ui/Toast';
-import { notificationText, useNotificationStream, type StreamState } from '@/features/notifications/api/notifications';
+import {
+  notificationText,
+  useNotificationStream,
+  type StreamState,
+} from '@/features/notifications/api/notifications';
 import { AppShell } from './AppShell';
 import { useSession } from '../session-hooks';
 
@@ -31,7 +35,13 @@ export function CustomerLayout() {
             { to: '/assistant', label: 'Assistant', icon: '✦' },
           ],
         },
-        { title: 'You', items: [{ to: '/onboarding/status', label: 'Verification', icon: '✓' }, { to: '/settings', label: 'Security', icon: '◆' }] },
+        {
+          title: 'You',
+          items: [
+            { to: '/onboarding/status', label: 'Verification', icon: '✓' },
+            { to: '/settings', label: 'Security', icon: '◆' },
+          ],
+        },
       ]}
     >
       <Outlet context={{ live, clearUnread: () => setUnread(0) }} />

@@ -10,13 +10,21 @@ function AuthLayout({ children }: { children: ReactNode }) {
     <div className="auth-page">
       <div className="auth-hero">
         <div className="brand">
-          <span className="brand-mark" aria-hidden="true">⚓</span> Harbor Bank
+          <span className="brand-mark" aria-hidden="true">
+            ⚓
+          </span>{' '}
+          Harbor Bank
         </div>
         <div className="auth-hero-copy">
           <h2>Banking that keeps its promises.</h2>
-          <p>Every transfer is tracked step by step, never sent twice, and you can see exactly where your money is.</p>
+          <p>
+            Every transfer is tracked step by step, never sent twice, and you can see exactly where
+            your money is.
+          </p>
         </div>
-        <p className="auth-hero-copy" style={{ fontSize: '0.8rem' }}>Harbor Bank · demo environment</p>
+        <p className="auth-hero-copy" style={{ fontSize: '0.8rem' }}>
+          Harbor Bank · demo environment
+        </p>
       </div>
       <main className="auth-panel" id="main">
         <div className="auth-card">{children}</div>
@@ -35,10 +43,17 @@ export function SignInPage() {
         <h1>Sign in</h1>
         <p className="muted">Welcome back.</p>
       </div>
-      {params.get('expired') && <Notice tone="warning">Your session ended. Sign in again to pick up where you left off.</Notice>}
+      {params.get('expired') && (
+        <Notice tone="warning">
+          Your session ended. Sign in again to pick up where you left off.
+        </Notice>
+      )}
       <SignInForm onSignedIn={() => navigate(returnTo ?? '/', { replace: true })} />
       <p className="muted">
-        New to Harbor? <Link to={`/sign-up${returnTo ? `?returnTo=${encodeURIComponent(returnTo)}` : ''}`}>Open an account</Link>
+        New to Harbor?{' '}
+        <Link to={`/sign-up${returnTo ? `?returnTo=${encodeURIComponent(returnTo)}` : ''}`}>
+          Open an account
+        </Link>
       </p>
     </AuthLayout>
   );

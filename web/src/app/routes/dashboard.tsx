@@ -25,16 +25,23 @@ export function DashboardPage() {
         actions={
           <>
             <ButtonLink to="/transfer">Send money</ButtonLink>
-            <ButtonLink to="/history" variant="secondary">Statements</ButtonLink>
+            <ButtonLink to="/history" variant="secondary">
+              Statements
+            </ButtonLink>
           </>
         }
       />
       {kyc && kyc !== 'APPROVED' && (
         <Notice tone={kyc === 'REJECTED' ? 'danger' : 'info'}>
           {kyc === 'NOT_STARTED' ? (
-            <>Verify your identity to open an account. <a href="/onboarding">Start verification</a></>
+            <>
+              Verify your identity to open an account. <a href="/onboarding">Start verification</a>
+            </>
           ) : (
-            <>Your identity verification is {kyc === 'REJECTED' ? 'not approved' : 'in progress'}. <a href="/onboarding/status">See status</a></>
+            <>
+              Your identity verification is {kyc === 'REJECTED' ? 'not approved' : 'in progress'}.{' '}
+              <a href="/onboarding/status">See status</a>
+            </>
           )}
         </Notice>
       )}

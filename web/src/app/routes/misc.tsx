@@ -22,7 +22,10 @@ export function NotificationsPage() {
 export function AssistantPage() {
   return (
     <>
-      <PageHeader title="Assistant" subtitle="Answers about your accounts, transfers and schedules." />
+      <PageHeader
+        title="Assistant"
+        subtitle="Answers about your accounts, transfers and schedules."
+      />
       <AssistantChat />
     </>
   );
@@ -43,7 +46,11 @@ export function SettingsPage() {
 export function NotFoundPage() {
   return (
     <main id="main" className="content">
-      <EmptyState title="Page not found" description="The page you were looking for does not exist or has moved." action={<ButtonLink to="/">Go home</ButtonLink>} />
+      <EmptyState
+        title="Page not found"
+        description="The page you were looking for does not exist or has moved."
+        action={<ButtonLink to="/">Go home</ButtonLink>}
+      />
     </main>
   );
 }

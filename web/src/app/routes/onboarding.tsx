@@ -29,16 +29,29 @@ export function OnboardingPage() {
   const me = useMe();
   const navigate = useNavigate();
   if (kyc.isPending) return <SkeletonRows rows={6} label="Loading" />;
-  if (kyc.isError) return <ErrorState message={plainMessage(kyc.error)} onRetry={() => void kyc.refetch()} />;
+  if (kyc.isError)
+    return <ErrorState message={plainMessage(kyc.error)} onRetry={() => void kyc.refetch()} />;
   const status = kyc.data.status;
-  if (status === 'PENDING' || status === 'IN_REVIEW') return <Navigate to="/onboarding/status" replace />;
+  if (status === 'PENDING' || status === 'IN_REVIEW')
+    return <Navigate to="/onboarding/status" replace />;
   if (status === 'APPROVED') return <Navigate to="/onboarding/account" replace />;
   return (
     <>
-      <PageHeader title="Verify your identity" subtitle="We are required by law to know who our customers are. Your data is encrypted." />
+      <PageHeader
+        title="Verify your identity"
+        subtitle="We are required by law to know who our customers are. Your data is encrypted."
+      />
       <Steps at={1} />
-      {status === 'REJECTED' && <Notice tone="warning">Your previous application was not approved. Check your details and documents and submit again.</Notice>}
-      <KycForm defaultName={me.data?.fullName ?? ''} onSubmitted={() => navigate('/onboarding/status')} />
+      {status === 'REJECTED' && (
+        <Notice tone="warning">
+          Your previous application was not approved. Check your details and documents and submit
+          again.
+        </Notice>
+      )}
+      <KycForm
+        defaultName={me.data?.fullName ?? ''}
+        onSubmitted={() => navigate('/onboarding/status')}
+      />
     </>
   );
 }
@@ -60,12 +73,19 @@ export function OpenAccountPage() {
   const hasAccounts = (accounts.data?.length ?? 0) > 0;
   return (
     <>
-      <PageHeader title={hasAccounts ? 'Open another account' : 'Open your first account'} subtitle="No fees. Ready in seconds." />
+      <PageHeader
+        title={hasAccounts ? 'Open another account' : 'Open your first account'}
+        subtitle="No fees. Ready in seconds."
+      />
       <Steps at={3} />
       {kyc.data && kyc.data.status !== 'APPROVED' ? (
         <Card>
           <Notice tone="warning">You can open an account once your identity is verified.</Notice>
-          <div style={{ marginTop: 12 }}><ButtonLink to="/onboarding/status" variant="secondary">See verification status</ButtonLink></div>
+          <div style={{ marginTop: 12 }}>
+            <ButtonLink to="/onboarding/status" variant="secondary">
+              See verification status
+            </ButtonLink>
+          </div>
         </Card>
       ) : (
         <Card>

@@ -12,7 +12,11 @@ export function ScheduledListPage() {
   const accounts = useAccounts();
   return (
     <>
-      <PageHeader title="Scheduled payments" subtitle="Recurring and future-dated transfers." actions={<ButtonLink to="/scheduled/new">New scheduled payment</ButtonLink>} />
+      <PageHeader
+        title="Scheduled payments"
+        subtitle="Recurring and future-dated transfers."
+        actions={<ButtonLink to="/scheduled/new">New scheduled payment</ButtonLink>}
+      />
       <ScheduleList accounts={accounts.data ?? []} />
     </>
   );
@@ -27,7 +31,10 @@ export function ScheduledNewPage() {
       {accounts.isPending ? (
         <SkeletonRows rows={6} label="Loading accounts" />
       ) : accounts.isError ? (
-        <ErrorState message={plainMessage(accounts.error)} onRetry={() => void accounts.refetch()} />
+        <ErrorState
+          message={plainMessage(accounts.error)}
+          onRetry={() => void accounts.refetch()}
+        />
       ) : (
         <div style={{ maxWidth: 720 }}>
           <ScheduleForm accounts={accounts.data} onCreated={() => navigate('/scheduled')} />
@@ -42,7 +49,14 @@ export function ScheduledDetailPage() {
   const accounts = useAccounts();
   return (
     <>
-      <PageHeader title="Scheduled payment" actions={<ButtonLink to="/scheduled" variant="secondary">All scheduled payments</ButtonLink>} />
+      <PageHeader
+        title="Scheduled payment"
+        actions={
+          <ButtonLink to="/scheduled" variant="secondary">
+            All scheduled payments
+          </ButtonLink>
+        }
+      />
       <ScheduleDetail id={id} accounts={accounts.data ?? []} />
     </>
   );

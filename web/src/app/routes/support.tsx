@@ -10,7 +10,11 @@ import { DepositForm } from '@/features/ops/components/DepositForm';
 import { FraudRules } from '@/features/ops/components/FraudRules';
 import { LedgerInvariant } from '@/features/ops/components/LedgerInvariant';
 
-const QUEUE_LABELS: Record<Queue, string> = { AWAITING_REVIEW: 'Awaiting review', NEEDS_ATTENTION: 'Needs attention', STUCK: 'Stuck' };
+const QUEUE_LABELS: Record<Queue, string> = {
+  AWAITING_REVIEW: 'Awaiting review',
+  NEEDS_ATTENTION: 'Needs attention',
+  STUCK: 'Stuck',
+};
 
 export function SupportQueuesPage() {
   const [params, setParams] = useSearchParams();
@@ -19,7 +23,12 @@ export function SupportQueuesPage() {
   return (
     <>
       <PageHeader title="Transfer queues" subtitle="Live: refreshes every few seconds." />
-      <SegmentedControl<Queue> label="Queue" value={queue} onChange={(q) => setParams({ state: q })} options={QUEUES.map((q) => ({ value: q, label: QUEUE_LABELS[q] }))} />
+      <SegmentedControl<Queue>
+        label="Queue"
+        value={queue}
+        onChange={(q) => setParams({ state: q })}
+        options={QUEUES.map((q) => ({ value: q, label: QUEUE_LABELS[q] }))}
+      />
       <TransferQueue queue={queue} />
     </>
   );
@@ -28,7 +37,10 @@ export function SupportQueuesPage() {
 export function SupportKycPage() {
   return (
     <>
-      <PageHeader title="KYC review" subtitle="Applications the automatic checks could not decide." />
+      <PageHeader
+        title="KYC review"
+        subtitle="Applications the automatic checks could not decide."
+      />
       <KycQueue />
     </>
   );
@@ -48,7 +60,10 @@ export function SupportAccountsPage() {
 export function SupportAuditPage() {
   return (
     <>
-      <PageHeader title="Audit log" subtitle="Every support and ops action: who, what, target, reason, when." />
+      <PageHeader
+        title="Audit log"
+        subtitle="Every support and ops action: who, what, target, reason, when."
+      />
       <AuditLog />
     </>
   );
@@ -57,7 +72,10 @@ export function SupportAuditPage() {
 export function OpsDepositsPage() {
   return (
     <>
-      <PageHeader title="Deposits" subtitle="Fund a customer account from the settlement account." />
+      <PageHeader
+        title="Deposits"
+        subtitle="Fund a customer account from the settlement account."
+      />
       <div style={{ maxWidth: 720 }}>
         <DepositForm />
       </div>

@@ -16,14 +16,24 @@ export function NewTransferPage() {
   const [params] = useSearchParams();
   return (
     <>
-      <PageHeader title="Send money" subtitle="To your own accounts or anyone with a Harbor account number." />
+      <PageHeader
+        title="Send money"
+        subtitle="To your own accounts or anyone with a Harbor account number."
+      />
       {accounts.isPending ? (
         <SkeletonRows rows={5} label="Loading accounts" />
       ) : accounts.isError ? (
-        <ErrorState message={plainMessage(accounts.error)} onRetry={() => void accounts.refetch()} />
+        <ErrorState
+          message={plainMessage(accounts.error)}
+          onRetry={() => void accounts.refetch()}
+        />
       ) : (
         <div style={{ maxWidth: 640 }}>
-          <TransferForm accounts={accounts.data} initialFrom={params.get('from') ?? undefined} onSubmitted={(t) => navigate(`/transfers/${t.id}`)} />
+          <TransferForm
+            accounts={accounts.data}
+            initialFrom={params.get('from') ?? undefined}
+            onSubmitted={(t) => navigate(`/transfers/${t.id}`)}
+          />
         </div>
       )}
     </>
@@ -35,7 +45,14 @@ export function TransferDetailPage() {
   const accounts = useAccounts();
   return (
     <>
-      <PageHeader title="Transfer status" actions={<ButtonLink to="/transfer" variant="secondary">New transfer</ButtonLink>} />
+      <PageHeader
+        title="Transfer status"
+        actions={
+          <ButtonLink to="/transfer" variant="secondary">
+            New transfer
+          </ButtonLink>
+        }
+      />
       <TransferStatusCard id={id} accounts={accounts.data ?? []} />
     </>
   );
@@ -49,7 +66,10 @@ export function HistoryPage() {
       {accounts.isPending ? (
         <SkeletonRows rows={6} label="Loading" />
       ) : accounts.isError ? (
-        <ErrorState message={plainMessage(accounts.error)} onRetry={() => void accounts.refetch()} />
+        <ErrorState
+          message={plainMessage(accounts.error)}
+          onRetry={() => void accounts.refetch()}
+        />
       ) : (
         <>
           <TransferHistory accounts={accounts.data} />

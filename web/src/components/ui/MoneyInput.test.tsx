@@ -5,7 +5,13 @@ import userEvent from '@testing-library/user-event';
 import { MoneyInput } from './MoneyInput';
 import type { Currency } from '@/lib/money';
 
-function Harness({ currency, onMinor }: { currency: Currency; onMinor: (m: bigint | null) => void }) {
+function Harness({
+  currency,
+  onMinor,
+}: {
+  currency: Currency;
+  onMinor: (m: bigint | null) => void;
+}) {
   const [text, setText] = useState('');
   return (
     <MoneyInput

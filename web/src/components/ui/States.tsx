@@ -1,7 +1,15 @@
 import type { ReactNode } from 'react';
 import { Button } from './Button';
 
-export function Skeleton({ width = '100%', height = '1rem', className = '' }: { width?: string; height?: string; className?: string }) {
+export function Skeleton({
+  width = '100%',
+  height = '1rem',
+  className = '',
+}: {
+  width?: string;
+  height?: string;
+  className?: string;
+}) {
   return <span className={`skeleton ${className}`} style={{ width, height }} aria-hidden="true" />;
 }
 
@@ -76,7 +84,13 @@ export function Spinner({ label = 'Loading' }: { label?: string }) {
   );
 }
 
-export function Notice({ tone = 'info', children }: { tone?: 'info' | 'warning' | 'danger' | 'success'; children: ReactNode }) {
+export function Notice({
+  tone = 'info',
+  children,
+}: {
+  tone?: 'info' | 'warning' | 'danger' | 'success';
+  children: ReactNode;
+}) {
   return (
     <div className={`notice notice-${tone}`} role={tone === 'danger' ? 'alert' : 'note'}>
       {children}

@@ -1,11 +1,22 @@
 import { NavLink } from 'react-router-dom';
 
 /** Route-driven tabs (each tab is a link, so the URL keeps the place). */
-export function LinkTabs({ label, tabs }: { label: string; tabs: { to: string; label: string; end?: boolean }[] }) {
+export function LinkTabs({
+  label,
+  tabs,
+}: {
+  label: string;
+  tabs: { to: string; label: string; end?: boolean }[];
+}) {
   return (
     <nav className="tabs" aria-label={label}>
       {tabs.map((t) => (
-        <NavLink key={t.to} to={t.to} end={t.end} className={({ isActive }) => `tab ${isActive ? 'tab-active' : ''}`}>
+        <NavLink
+          key={t.to}
+          to={t.to}
+          end={t.end}
+          className={({ isActive }) => `tab ${isActive ? 'tab-active' : ''}`}
+        >
           {t.label}
         </NavLink>
       ))}

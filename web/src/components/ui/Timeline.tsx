@@ -23,7 +23,11 @@ export function Timeline({ steps, label }: { steps: TimelineStep[]; label: strin
   return (
     <ol className="timeline" aria-label={label}>
       {steps.map((s) => (
-        <li key={s.key} className={`timeline-step timeline-${s.state}`} aria-current={s.state === 'current' ? 'step' : undefined}>
+        <li
+          key={s.key}
+          className={`timeline-step timeline-${s.state}`}
+          aria-current={s.state === 'current' ? 'step' : undefined}
+        >
           <span className="timeline-dot" aria-hidden="true" />
           <div className="timeline-text">
             <span className="timeline-label">

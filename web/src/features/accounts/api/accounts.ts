@@ -29,7 +29,8 @@ const accountListSchema = z.union([
 export const accountsKey = ['accounts'] as const;
 
 export const getAccounts = () => request('/accounts', accountListSchema, { query: { limit: 100 } });
-export const getAccount = (id: string) => request(`/accounts/${encodeURIComponent(id)}`, accountSchema);
+export const getAccount = (id: string) =>
+  request(`/accounts/${encodeURIComponent(id)}`, accountSchema);
 
 export function useAccounts(opts: { refetchInterval?: number | false } = {}) {
   return useQuery({
@@ -55,7 +56,9 @@ export const openAccountInput = z.object({
 });
 export type OpenAccountInput = z.infer<typeof openAccountInput>;
 
-const openAccountResult = z.object({ id: z.string(), status: z.string(), workflowId: z.string().optional() }).loose();
+const openAccountResult = z
+  .object({ id: z.string(), status: z.string(), workflowId: z.string().optional() })
+  .loose();
 
 export const openAccount = (input: OpenAccountInput, idempotencyKey: string) =>
   request('/accounts', openAccountResult, { body: input, idempotencyKey });
@@ -63,7 +66,8 @@ export const openAccount = (input: OpenAccountInput, idempotencyKey: string) =>
 export function useOpenAccount() {
   const qc = useQueryClient();
   return useMutation({
-    mutationFn: ({ input, key }: { input: OpenAccountInput; key: string }) => openAccount(input, key),
+    mutationFn: ({ input, key }: { input: OpenAccountInput; key: string }) =>
+      openAccount(input, key),
     onSuccess: () => qc.invalidateQueries({ queryKey: accountsKey }),
   });
 }

@@ -40,7 +40,9 @@ export function entryTime(e: Entry): string | undefined {
 }
 
 export const getEntries = (accountId: string, cursor?: string, limit = 50) =>
-  request(`/accounts/${encodeURIComponent(accountId)}/entries`, pageSchema, { query: { limit, cursor } });
+  request(`/accounts/${encodeURIComponent(accountId)}/entries`, pageSchema, {
+    query: { limit, cursor },
+  });
 
 /** Recent entries of several accounts, merged newest first. */
 export function useRecentEntries(accountIds: string[]) {
@@ -69,7 +71,12 @@ export function monthlyFlows(entries: Entry[], months = 6, now = new Date()): Mo
   for (let i = months - 1; i >= 0; i--) {
     const d = new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth() - i, 1));
     const month = d.toISOString().slice(0, 7);
-    buckets.push({ month, label: d.toLocaleString('en-US', { month: 'short', timeZone: 'UTC' }), in: 0, out: 0 });
+    buckets.push({
+      month,
+      label: d.toLocaleString('en-US', { month: 'short', timeZone: 'UTC' }),
+      in: 0,
+      out: 0,
+    });
   }
   for (const e of entries) {
     const t = entryTime(e);

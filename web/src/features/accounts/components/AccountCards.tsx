@@ -10,26 +10,40 @@ import { useAccounts, type Account } from '../api/accounts';
 
 export function AccountCard({ account }: { account: Account }) {
   return (
-    <Card as="article" className="account-card" aria-label={`${titleCase(account.type)} account ${account.number ?? ''}`}>
+    <Card
+      as="article"
+      className="account-card"
+      aria-label={`${titleCase(account.type)} account ${account.number ?? ''}`}
+    >
       <div className="row row-between">
         <div>
           <div style={{ fontWeight: 650 }}>{titleCase(account.type)}</div>
-          <div className="muted mono" data-testid="account-number">{account.number ?? account.id}</div>
+          <div className="muted mono" data-testid="account-number">
+            {account.number ?? account.id}
+          </div>
         </div>
         {account.status !== 'ACTIVE' && <StatusBadge status={account.status} />}
       </div>
       <div>
-        <div className="muted" style={{ fontSize: '0.85rem' }}>Available</div>
+        <div className="muted" style={{ fontSize: '0.85rem' }}>
+          Available
+        </div>
         <div className="balance" data-testid="available-balance">
           {formatMoney(account.balances.available, account.currency)}
         </div>
       </div>
       <div className="balance-row">
         <div>
-          Posted<strong data-testid="posted-balance">{formatMoney(account.balances.posted, account.currency)}</strong>
+          Posted
+          <strong data-testid="posted-balance">
+            {formatMoney(account.balances.posted, account.currency)}
+          </strong>
         </div>
         <div>
-          Pending<strong data-testid="pending-balance">{formatMoney(account.balances.pending, account.currency)}</strong>
+          Pending
+          <strong data-testid="pending-balance">
+            {formatMoney(account.balances.pending, account.currency)}
+          </strong>
         </div>
       </div>
     </Card>
@@ -52,7 +66,13 @@ export function AccountCards() {
     );
   }
   if (accounts.isError) {
-    return <ErrorState title="We couldn't load your accounts" message={plainMessage(accounts.error)} onRetry={() => void accounts.refetch()} />;
+    return (
+      <ErrorState
+        title="We couldn't load your accounts"
+        message={plainMessage(accounts.error)}
+        onRetry={() => void accounts.refetch()}
+      />
+    );
   }
   if (accounts.data.length === 0) {
     return (
@@ -70,7 +90,16 @@ export function AccountCards() {
       {accounts.data.map((a) => (
         <AccountCard key={a.id} account={a} />
       ))}
-      <Link to="/onboarding/account" className="card account-card" style={{ justifyContent: 'center', alignItems: 'center', color: 'var(--c-primary)', fontWeight: 600 }}>
+      <Link
+        to="/onboarding/account"
+        className="card account-card"
+        style={{
+          justifyContent: 'center',
+          alignItems: 'center',
+          color: 'var(--c-primary)',
+          fontWeight: 600,
+        }}
+      >
         + Open another account
       </Link>
     </div>

@@ -1,4 +1,13 @@
-import { Bar, BarChart, CartesianGrid, Legend, ResponsiveContainer, Tooltip, XAxis, YAxis } from 'recharts';
+import {
+  Bar,
+  BarChart,
+  CartesianGrid,
+  Legend,
+  ResponsiveContainer,
+  Tooltip,
+  XAxis,
+  YAxis,
+} from 'recharts';
 import { formatMoney } from '@/lib/money';
 import { monthlyFlows, type Entry } from '../api/entries';
 
@@ -17,20 +26,43 @@ export function MonthlyChart({ entries, currency }: { entries: Entry[]; currency
               tickLine={false}
               axisLine={false}
               width={70}
-              tickFormatter={(v: number) => formatMoney(Math.round(v), currency).replace(/\.\d+$/, '')}
+              tickFormatter={(v: number) =>
+                formatMoney(Math.round(v), currency).replace(/\.\d+$/, '')
+              }
             />
             <Tooltip formatter={(v) => formatMoney(Math.round(Number(v)), currency)} />
             <Legend />
-            <Bar isAnimationActive={false} dataKey="in" name="Money in" fill="var(--c-in)" radius={[4, 4, 0, 0]} />
-            <Bar isAnimationActive={false} dataKey="out" name="Money out" fill="var(--c-out)" radius={[4, 4, 0, 0]} />
+            <Bar
+              isAnimationActive={false}
+              dataKey="in"
+              name="Money in"
+              fill="var(--c-in)"
+              radius={[4, 4, 0, 0]}
+            />
+            <Bar
+              isAnimationActive={false}
+              dataKey="out"
+              name="Money out"
+              fill="var(--c-out)"
+              radius={[4, 4, 0, 0]}
+            />
           </BarChart>
         </ResponsiveContainer>
       </div>
       <figcaption className="sr-only">
         Money in and out per month for the last six months:{' '}
-        {data.map((d) => `${d.label}: in ${formatMoney(d.in, currency)}, out ${formatMoney(d.out, currency)}`).join('; ')}
+        {data
+          .map(
+            (d) =>
+              `${d.label}: in ${formatMoney(d.in, currency)}, out ${formatMoney(d.out, currency)}`,
+          )
+          .join('; ')}
       </figcaption>
-      {total === 0 && <p className="muted" style={{ fontSize: '0.85rem' }}>No money has moved yet this half-year.</p>}
+      {total === 0 && (
+        <p className="muted" style={{ fontSize: '0.85rem' }}>
+          No money has moved yet this half-year.
+        </p>
+      )}
     </figure>
   );
 }

@@ -16,9 +16,15 @@ export function RecentActivity({ accounts }: { accounts: Account[] }) {
         {entries.isPending && accounts.length > 0 ? (
           <SkeletonRows rows={4} label="Loading activity" />
         ) : entries.isError ? (
-          <ErrorState message={plainMessage(entries.error)} onRetry={() => void entries.refetch()} />
+          <ErrorState
+            message={plainMessage(entries.error)}
+            onRetry={() => void entries.refetch()}
+          />
         ) : !entries.data || entries.data.length === 0 ? (
-          <EmptyState title="No activity yet" description="Deposits and transfers will show up here." />
+          <EmptyState
+            title="No activity yet"
+            description="Deposits and transfers will show up here."
+          />
         ) : (
           <ul className="list" aria-label="Recent activity">
             {entries.data.slice(0, 8).map((e) => {
@@ -28,12 +34,19 @@ export function RecentActivity({ accounts }: { accounts: Account[] }) {
               return (
                 <li key={`${e.accountId}-${e.id}`}>
                   <div>
-                    <div>{e.description ?? e.memo ?? e.reference ?? (e.kind ? titleCase(e.kind) : s >= 0 ? 'Money in' : 'Money out')}</div>
+                    <div>
+                      {e.description ??
+                        e.memo ??
+                        e.reference ??
+                        (e.kind ? titleCase(e.kind) : s >= 0 ? 'Money in' : 'Money out')}
+                    </div>
                     <div className="muted" style={{ fontSize: '0.83rem' }}>
                       {formatDate(entryTime(e), true)} · {account?.number ?? ''}
                     </div>
                   </div>
-                  <div className={`num ${s >= 0 ? 'amount-in' : 'amount-out'}`}>{formatMoney(s, currency, { signed: true })}</div>
+                  <div className={`num ${s >= 0 ? 'amount-in' : 'amount-out'}`}>
+                    {formatMoney(s, currency, { signed: true })}
+                  </div>
                 </li>
               );
             })}

@@ -25,14 +25,24 @@ export function StatementDownload({ accounts }: { accounts: Account[] }) {
   if (!account) return null;
   return (
     <div className="filters" aria-label="Statement">
-      <Select label="Statement account" value={account.id} onChange={(e) => setAccountId(e.target.value)}>
+      <Select
+        label="Statement account"
+        value={account.id}
+        onChange={(e) => setAccountId(e.target.value)}
+      >
         {accounts.map((a) => (
           <option key={a.id} value={a.id}>
             {a.number ?? a.id} · {a.currency}
           </option>
         ))}
       </Select>
-      <Input label="Month" type="month" value={month} onChange={(e) => setMonth(e.target.value)} max={new Date().toISOString().slice(0, 7)} />
+      <Input
+        label="Month"
+        type="month"
+        value={month}
+        onChange={(e) => setMonth(e.target.value)}
+        max={new Date().toISOString().slice(0, 7)}
+      />
       <Button variant="secondary" loading={busy === 'csv'} onClick={() => void get('csv')}>
         Download CSV
       </Button>

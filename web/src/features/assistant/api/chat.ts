@@ -9,7 +9,8 @@ export function tokenOf(data: string): string | null {
   const json = parseJson(data);
   if (json && typeof json === 'object') {
     const o = json as Record<string, unknown>;
-    for (const k of ['token', 'delta', 'content', 'text']) if (typeof o[k] === 'string') return o[k] as string;
+    for (const k of ['token', 'delta', 'content', 'text'])
+      if (typeof o[k] === 'string') return o[k] as string;
     return '';
   }
   return typeof json === 'string' ? json : data;
@@ -19,7 +20,11 @@ export function tokenOf(data: string): string | null {
  * POST /assistant/chat answers with an SSE token stream. EventSource cannot POST, so this reads
  * the response body with fetch + ReadableStream.
  */
-export async function streamChat(message: string, onToken: (t: string) => void, signal?: AbortSignal) {
+export async function streamChat(
+  message: string,
+  onToken: (t: string) => void,
+  signal?: AbortSignal,
+) {
   const body = chatInput.parse({ message });
   let errorText: string | null = null;
   await streamSse('/assistant/chat', {
@@ -28,7 +33,8 @@ export async function streamChat(message: string, onToken: (t: string) => void, 
     signal,
     onEvent: (e) => {
       if (e.event === 'error') {
-        const j = parseJson(e.data) as { message?: string; error?: { message?: string } } | undefined;
+        const j = parseJson(e.data) as
+          { message?: string; error?: { message?: string } } | undefined;
         errorText = j?.error?.message ?? j?.message ?? 'The assistant had a problem.';
         return;
       }

@@ -12,7 +12,11 @@ interface Message {
   error?: boolean;
 }
 
-const SUGGESTIONS = ['How much did I spend last month?', 'Why is my transfer in review?', 'When is my next scheduled payment?'];
+const SUGGESTIONS = [
+  'How much did I spend last month?',
+  'Why is my transfer in review?',
+  'When is my next scheduled payment?',
+];
 
 export function AssistantChat() {
   const [messages, setMessages] = useState<Message[]>([]);
@@ -33,14 +37,26 @@ export function AssistantChat() {
     setDraft('');
     const userId = nextId.current++;
     const botId = nextId.current++;
-    setMessages((m) => [...m, { id: userId, role: 'user', text: message }, { id: botId, role: 'assistant', text: '' }]);
+    setMessages((m) => [
+      ...m,
+      { id: userId, role: 'user', text: message },
+      { id: botId, role: 'assistant', text: '' },
+    ]);
     setBusy(true);
     ctrl.current = new AbortController();
     try {
-      await streamChat(message, (t) => setMessages((m) => m.map((x) => (x.id === botId ? { ...x, text: x.text + t } : x))), ctrl.current.signal);
+      await streamChat(
+        message,
+        (t) => setMessages((m) => m.map((x) => (x.id === botId ? { ...x, text: x.text + t } : x))),
+        ctrl.current.signal,
+      );
     } catch (err) {
       if ((err as Error).name !== 'AbortError') {
-        setMessages((m) => m.map((x) => (x.id === botId ? { ...x, text: `Sorry — ${plainMessage(err)}`, error: true } : x)));
+        setMessages((m) =>
+          m.map((x) =>
+            x.id === botId ? { ...x, text: `Sorry — ${plainMessage(err)}`, error: true } : x,
+          ),
+        );
       }
     } finally {
       setBusy(false);
@@ -55,7 +71,13 @@ export function AssistantChat() {
   return (
     <Card title="Assistant">
       <div className="chat">
-        <div className="chat-log" ref={logRef} role="log" aria-live="polite" aria-label="Conversation">
+        <div
+          className="chat-log"
+          ref={logRef}
+          role="log"
+          aria-live="polite"
+          aria-label="Conversation"
+        >
           {messages.length === 0 ? (
             <EmptyState
               icon="✦"
@@ -73,7 +95,11 @@ export function AssistantChat() {
             />
           ) : (
             messages.map((m) => (
-              <div key={m.id} className={`bubble bubble-${m.role}`} style={m.error ? { color: 'var(--c-danger)' } : undefined}>
+              <div
+                key={m.id}
+                className={`bubble bubble-${m.role}`}
+                style={m.error ? { color: 'var(--c-danger)' } : undefined}
+              >
                 <span className="sr-only">{m.role === 'user' ? 'You said: ' : 'Assistant: '}</span>
                 {m.text || (busy && m.role === 'assistant' ? '…' : '')}
               </div>
@@ -84,7 +110,16 @@ export function AssistantChat() {
           <label htmlFor="chat-input" className="sr-only">
             Your message
           </label>
-          <input id="chat-input" className="input" style={{ flex: 1 }} value={draft} onChange={(e) => setDraft(e.target.value)} placeholder="Ask a question…" maxLength={2000} autoComplete="off" />
+          <input
+            id="chat-input"
+            className="input"
+            style={{ flex: 1 }}
+            value={draft}
+            onChange={(e) => setDraft(e.target.value)}
+            placeholder="Ask a question…"
+            maxLength={2000}
+            autoComplete="off"
+          />
           {busy ? (
             <Button variant="secondary" onClick={() => ctrl.current?.abort()}>
               Stop

@@ -15,7 +15,9 @@ export function MfaSetup({ enabled }: { enabled: boolean }) {
   if (enabled || enable.isSuccess) {
     return (
       <Card title="Two-step verification">
-        <Notice tone="success">Two-step verification is on. You will be asked for a code when you sign in.</Notice>
+        <Notice tone="success">
+          Two-step verification is on. You will be asked for a code when you sign in.
+        </Notice>
       </Card>
     );
   }
@@ -37,9 +39,14 @@ export function MfaSetup({ enabled }: { enabled: boolean }) {
       {!secret ? (
         <div className="stack">
           <p className="muted">
-            Protect your account with a code from an authenticator app (Google Authenticator, 1Password, Authy…) each time you sign in.
+            Protect your account with a code from an authenticator app (Google Authenticator,
+            1Password, Authy…) each time you sign in.
           </p>
-          {setup.isError && <p className="form-error" role="alert">{plainMessage(setup.error)}</p>}
+          {setup.isError && (
+            <p className="form-error" role="alert">
+              {plainMessage(setup.error)}
+            </p>
+          )}
           <div>
             <Button onClick={() => setup.mutate()} loading={setup.isPending}>
               Set up two-step verification
@@ -51,7 +58,9 @@ export function MfaSetup({ enabled }: { enabled: boolean }) {
           <ol className="stack" style={{ paddingLeft: 18, margin: 0 }}>
             <li>
               In your authenticator app, add an account with this key:
-              <div className="secret" aria-label="Setup key">{secret.replace(/(.{4})/g, '$1 ').trim()}</div>
+              <div className="secret" aria-label="Setup key">
+                {secret.replace(/(.{4})/g, '$1 ').trim()}
+              </div>
               {url && (
                 <p className="field-hint">
                   On this device you can also <a href={url}>open it in your authenticator app</a>.

@@ -26,8 +26,13 @@ describe('SignInForm', () => {
       vi.fn(async (_url: string, init: RequestInit) => {
         const body = JSON.parse(String(init.body)) as { totp?: string };
         calls.push(body);
-        if (!body.totp) return jsonResponse(401, { error: { code: 'MFA_REQUIRED', message: 'TOTP required' } });
-        return jsonResponse(200, { accessToken: 'access-1', refreshToken: 'refresh-1', expiresIn: 900 });
+        if (!body.totp)
+          return jsonResponse(401, { error: { code: 'MFA_REQUIRED', message: 'TOTP required' } });
+        return jsonResponse(200, {
+          accessToken: 'access-1',
+          refreshToken: 'refresh-1',
+          expiresIn: 900,
+        });
       }),
     );
     const onSignedIn = vi.fn();
@@ -37,29 +42,45 @@ describe('SignInForm', () => {
     await userEvent.click(screen.getByRole('button', { name: 'Sign in' }));
     const code = await screen.findByLabelText('Authentication code');
     await userEvent.click(screen.getByRole('button', { name: 'Verify and sign in' }));
-    expect(await screen.findByText('Enter the 6-digit code from your authenticator app.')).toBeInTheDocument();
+    expect(
+      await screen.findByText('Enter the 6-digit code from your authenticator app.'),
+    ).toBeInTheDocument();
     await userEvent.type(code, '123456');
     await userEvent.click(screen.getByRole('button', { name: 'Verify and sign in' }));
     await waitFor(() => expect(onSignedIn).toHaveBeenCalled());
-    expect(calls[1]).toEqual({ email: 'ada@example.com', password: 'correct horse 1', totp: '123456' });
+    expect(calls[1]).toEqual({
+      email: 'ada@example.com',
+      password: 'correct horse 1',
+      totp: '123456',
+    });
     expect(session.getAccessToken()).toBe('access-1');
     expect(JSON.stringify({ ...sessionStorage })).not.toContain('access-1');
     expect(sessionStorage.getItem('harbor.refreshToken')).toBe('refresh-1');
   });
 
   it('shows plain words for wrong credentials', async () => {
-    vi.stubGlobal('fetch', vi.fn(async () => jsonResponse(401, { error: { code: 'INVALID_CREDENTIALS', message: 'bad' } })));
+    vi.stubGlobal(
+      'fetch',
+      vi.fn(async () =>
+        jsonResponse(401, { error: { code: 'INVALID_CREDENTIALS', message: 'bad' } }),
+      ),
+    );
     renderWithProviders(<SignInForm onSignedIn={vi.fn()} />);
     await userEvent.type(screen.getByLabelText('Email'), 'ada@example.com');
     await userEvent.type(screen.getByLabelText('Password'), 'nope');
     await userEvent.click(screen.getByRole('button', { name: 'Sign in' }));
-    expect(await screen.findByRole('alert')).toHaveTextContent('That email and password do not match.');
+    expect(await screen.findByRole('alert')).toHaveTextContent(
+      'That email and password do not match.',
+    );
   });
 });
 
 describe('SignUpForm', () => {
   it('applies the password rule and maps EMAIL_TAKEN to the email field', async () => {
-    vi.stubGlobal('fetch', vi.fn(async () => jsonResponse(409, { error: { code: 'EMAIL_TAKEN', message: 'taken' } })));
+    vi.stubGlobal(
+      'fetch',
+      vi.fn(async () => jsonResponse(409, { error: { code: 'EMAIL_TAKEN', message: 'taken' } })),
+    );
     renderWithProviders(<SignUpForm onSignedUp={vi.fn()} />);
     await userEvent.type(screen.getByLabelText('Full name'), 'Ada Lovelace');
     await userEvent.type(screen.getByLabelText('Email'), 'ada@example.com');

@@ -23,7 +23,8 @@ export function SignInForm({ onSignedIn }: { onSignedIn: () => void }) {
     const parsed = loginInput.safeParse({ email, password, totp: needTotp ? totp : undefined });
     if (!parsed.success) {
       const next: Errors = {};
-      for (const issue of parsed.error.issues) next[issue.path[0] as keyof Errors] ??= issue.message;
+      for (const issue of parsed.error.issues)
+        next[issue.path[0] as keyof Errors] ??= issue.message;
       setErrors(next);
       return;
     }

@@ -22,7 +22,8 @@ export function SignUpForm({ onSignedUp }: { onSignedUp: () => void }) {
     const parsed = registerInput.safeParse(values);
     if (!parsed.success) {
       const next: Errors = {};
-      for (const issue of parsed.error.issues) next[issue.path[0] as keyof Errors] ??= issue.message;
+      for (const issue of parsed.error.issues)
+        next[issue.path[0] as keyof Errors] ??= issue.message;
       setErrors(next);
       return;
     }
@@ -41,7 +42,8 @@ export function SignUpForm({ onSignedUp }: { onSignedUp: () => void }) {
       },
       onError: (err) => {
         if (isApiError(err) && err.code === 'EMAIL_TAKEN') setErrors({ email: plainMessage(err) });
-        else if (isApiError(err) && err.code === 'WEAK_PASSWORD') setErrors({ password: err.message });
+        else if (isApiError(err) && err.code === 'WEAK_PASSWORD')
+          setErrors({ password: err.message });
         else setFormError(plainMessage(err));
       },
     });
@@ -49,8 +51,23 @@ export function SignUpForm({ onSignedUp }: { onSignedUp: () => void }) {
 
   return (
     <form className="form" onSubmit={submit} noValidate aria-label="Create your account">
-      <Input label="Full name" autoComplete="name" value={values.fullName} onChange={set('fullName')} error={errors.fullName} required />
-      <Input label="Email" type="email" autoComplete="email" value={values.email} onChange={set('email')} error={errors.email} required />
+      <Input
+        label="Full name"
+        autoComplete="name"
+        value={values.fullName}
+        onChange={set('fullName')}
+        error={errors.fullName}
+        required
+      />
+      <Input
+        label="Email"
+        type="email"
+        autoComplete="email"
+        value={values.email}
+        onChange={set('email')}
+        error={errors.email}
+        required
+      />
       <Input
         label="Password"
         type="password"

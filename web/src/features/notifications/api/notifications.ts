@@ -19,13 +19,21 @@ export const notificationSchema = z
   .loose();
 export type Notification = z.infer<typeof notificationSchema>;
 
-const pageSchema = z.object({ items: z.array(notificationSchema), nextCursor: z.string().nullish() });
+const pageSchema = z.object({
+  items: z.array(notificationSchema),
+  nextCursor: z.string().nullish(),
+});
 
 export const notificationsKey = ['notifications'] as const;
-export const listNotifications = () => request('/notifications', pageSchema, { query: { limit: 50 } });
+export const listNotifications = () =>
+  request('/notifications', pageSchema, { query: { limit: 50 } });
 
 export function useNotifications() {
-  return useQuery({ queryKey: notificationsKey, queryFn: listNotifications, select: (p) => p.items });
+  return useQuery({
+    queryKey: notificationsKey,
+    queryFn: listNotifications,
+    select: (p) => p.items,
+  });
 }
 
 export type StreamState = 'connecting' | 'live' | 'offline';
@@ -81,6 +89,8 @@ export function useNotificationStream(onNew?: (n: Notification) => void, enabled
 }
 
 export function notificationText(n: Notification): { title: string; body: string } {
-  const title = n.title ?? (n.type ? n.type.replace(/[._]/g, ' ').replace(/^\w/, (c) => c.toUpperCase()) : 'Notification');
+  const title =
+    n.title ??
+    (n.type ? n.type.replace(/[._]/g, ' ').replace(/^\w/, (c) => c.toUpperCase()) : 'Notification');
   return { title, body: n.body ?? n.message ?? '' };
 }

@@ -21,7 +21,11 @@ export function NotificationCenter({ live }: { live: 'connecting' | 'live' | 'of
       ) : q.isError ? (
         <ErrorState message={plainMessage(q.error)} onRetry={() => void q.refetch()} />
       ) : q.data.length === 0 ? (
-        <EmptyState icon="✉" title="You're all caught up" description="Transfers, reviews and account changes will appear here as they happen." />
+        <EmptyState
+          icon="✉"
+          title="You're all caught up"
+          description="Transfers, reviews and account changes will appear here as they happen."
+        />
       ) : (
         <ul className="list" aria-live="polite" aria-label="Notifications">
           {q.data.map((n) => {
@@ -33,7 +37,9 @@ export function NotificationCenter({ live }: { live: 'connecting' | 'live' | 'of
                   <div className={unread ? 'list-unread' : undefined}>{title}</div>
                   {body && <div className="muted">{body}</div>}
                 </div>
-                <div className="muted" style={{ fontSize: '0.8rem', whiteSpace: 'nowrap' }}>{formatDate(n.createdAt, true)}</div>
+                <div className="muted" style={{ fontSize: '0.8rem', whiteSpace: 'nowrap' }}>
+                  {formatDate(n.createdAt, true)}
+                </div>
               </li>
             );
           })}

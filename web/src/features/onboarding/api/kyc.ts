@@ -4,10 +4,19 @@ import { API_BASE, request, toApiError } from '@/lib/api-client';
 import { ApiError } from '@/lib/errors';
 import { session } from '@/lib/session';
 
-export const KYC_STATUSES = ['NOT_STARTED', 'PENDING', 'IN_REVIEW', 'APPROVED', 'REJECTED'] as const;
+export const KYC_STATUSES = [
+  'NOT_STARTED',
+  'PENDING',
+  'IN_REVIEW',
+  'APPROVED',
+  'REJECTED',
+] as const;
 export const kycStatusSchema = z.object({
   status: z.string(),
-  reasons: z.array(z.string()).nullish().transform((r) => r ?? []),
+  reasons: z
+    .array(z.string())
+    .nullish()
+    .transform((r) => r ?? []),
 });
 export type KycState = z.infer<typeof kycStatusSchema>;
 
@@ -64,7 +73,8 @@ export const MAX_DOCUMENT_BYTES = 5 * 1024 * 1024;
 
 export function checkDocumentFile(file: File): string | null {
   const okName = /\.(pdf|png|jpe?g)$/i.test(file.name);
-  if (!okName || (file.type && !DOCUMENT_TYPES.includes(file.type))) return 'Use a PDF, PNG or JPEG file.';
+  if (!okName || (file.type && !DOCUMENT_TYPES.includes(file.type)))
+    return 'Use a PDF, PNG or JPEG file.';
   if (file.size > MAX_DOCUMENT_BYTES) return 'The file is larger than 5 MB.';
   if (file.size < 64) return 'The file looks empty.';
   return null;
@@ -74,7 +84,10 @@ export function checkDocumentFile(file: File): string | null {
 export const kycKey = ['kyc'] as const;
 export const getKyc = () => request('/kyc', kycStatusSchema);
 export const submitKyc = (input: KycInput, idempotencyKey: string) =>
-  request('/kyc', z.object({ status: z.string(), workflowId: z.string().optional() }).loose(), { body: input, idempotencyKey });
+  request('/kyc', z.object({ status: z.string(), workflowId: z.string().optional() }).loose(), {
+    body: input,
+    idempotencyKey,
+  });
 
 const documentSchema = z.object({ id: z.string() }).loose();
 
@@ -122,7 +135,8 @@ export function useKyc() {
     queryKey: kycKey,
     queryFn: getKyc,
     // The status page updates itself while a decision is pending.
-    refetchInterval: (q) => (q.state.data && ['PENDING', 'IN_REVIEW'].includes(q.state.data.status) ? 3000 : false),
+    refetchInterval: (q) =>
+      q.state.data && ['PENDING', 'IN_REVIEW'].includes(q.state.data.status) ? 3000 : false,
     refetchOnWindowFocus: true,
   });
 }

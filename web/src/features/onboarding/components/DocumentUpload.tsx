@@ -67,7 +67,14 @@ export function DocumentUpload({
         </p>
         {pct !== null && (
           <div>
-            <div className="progress" role="progressbar" aria-label={`Uploading ${name ?? 'document'}`} aria-valuemin={0} aria-valuemax={100} aria-valuenow={pct}>
+            <div
+              className="progress"
+              role="progressbar"
+              aria-label={`Uploading ${name ?? 'document'}`}
+              aria-valuemin={0}
+              aria-valuemax={100}
+              aria-valuenow={pct}
+            >
               <span style={{ width: `${pct}%` }} />
             </div>
             <p className="field-hint" aria-live="polite">

@@ -15,8 +15,12 @@ describe('KYC rules', () => {
   it('checks document type and size by name and type', () => {
     const big = new File([new Uint8Array(6 * 1024 * 1024)], 'id.pdf', { type: 'application/pdf' });
     expect(checkDocumentFile(big)).toBe('The file is larger than 5 MB.');
-    expect(checkDocumentFile(new File(['x'.repeat(100)], 'id.gif', { type: 'image/gif' }))).toBe('Use a PDF, PNG or JPEG file.');
-    expect(checkDocumentFile(new File(['x'.repeat(100)], 'id.png', { type: 'image/png' }))).toBeNull();
+    expect(checkDocumentFile(new File(['x'.repeat(100)], 'id.gif', { type: 'image/gif' }))).toBe(
+      'Use a PDF, PNG or JPEG file.',
+    );
+    expect(
+      checkDocumentFile(new File(['x'.repeat(100)], 'id.png', { type: 'image/png' })),
+    ).toBeNull();
   });
 
   it('maps the form to the API body', () => {
@@ -34,7 +38,12 @@ describe('KYC rules', () => {
         proofOfAddressDocumentId: 'doc_bbbbbb',
       }),
     );
-    expect(body.address).toEqual({ line1: '1 Main St', city: 'Springfield', postalCode: '12345', country: 'US' });
+    expect(body.address).toEqual({
+      line1: '1 Main St',
+      city: 'Springfield',
+      postalCode: '12345',
+      country: 'US',
+    });
     expect(body.country).toBe('US');
   });
 });

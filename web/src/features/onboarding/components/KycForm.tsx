@@ -52,7 +52,13 @@ export function toKycInput(v: Values) {
   };
 }
 
-export function KycForm({ onSubmitted, defaultName = '' }: { onSubmitted: () => void; defaultName?: string }) {
+export function KycForm({
+  onSubmitted,
+  defaultName = '',
+}: {
+  onSubmitted: () => void;
+  defaultName?: string;
+}) {
   const [v, setV] = useState<Values>({ ...EMPTY, legalName: defaultName });
   const [errors, setErrors] = useState<Errors>({});
   const key = useRef<{ key: string; fp: string } | null>(null);
@@ -86,9 +92,23 @@ export function KycForm({ onSubmitted, defaultName = '' }: { onSubmitted: () => 
     <form className="form" onSubmit={submit} noValidate aria-label="Verify your identity">
       <Card title="About you">
         <div className="form">
-          <Input label="Full legal name" hint="As it appears on your identity document." autoComplete="name" value={v.legalName} onChange={set('legalName')} error={errors.legalName} />
+          <Input
+            label="Full legal name"
+            hint="As it appears on your identity document."
+            autoComplete="name"
+            value={v.legalName}
+            onChange={set('legalName')}
+            error={errors.legalName}
+          />
           <div className="form-row">
-            <Input label="Date of birth" type="date" autoComplete="bday" value={v.dateOfBirth} onChange={set('dateOfBirth')} error={errors.dateOfBirth} />
+            <Input
+              label="Date of birth"
+              type="date"
+              autoComplete="bday"
+              value={v.dateOfBirth}
+              onChange={set('dateOfBirth')}
+              error={errors.dateOfBirth}
+            />
             <Input
               label="National id number"
               hint="Encrypted and never shown in full: only its last 4 digits."
@@ -102,13 +122,43 @@ export function KycForm({ onSubmitted, defaultName = '' }: { onSubmitted: () => 
       </Card>
       <Card title="Home address">
         <div className="form">
-          <Input label="Street address" autoComplete="address-line1" value={v.line1} onChange={set('line1')} error={errors.line1} />
-          <Input label="Apartment, suite" optional autoComplete="address-line2" value={v.line2} onChange={set('line2')} />
+          <Input
+            label="Street address"
+            autoComplete="address-line1"
+            value={v.line1}
+            onChange={set('line1')}
+            error={errors.line1}
+          />
+          <Input
+            label="Apartment, suite"
+            optional
+            autoComplete="address-line2"
+            value={v.line2}
+            onChange={set('line2')}
+          />
           <div className="form-row">
-            <Input label="City" autoComplete="address-level2" value={v.city} onChange={set('city')} error={errors.city} />
-            <Input label="Postal code" autoComplete="postal-code" value={v.postalCode} onChange={set('postalCode')} error={errors.postalCode} />
+            <Input
+              label="City"
+              autoComplete="address-level2"
+              value={v.city}
+              onChange={set('city')}
+              error={errors.city}
+            />
+            <Input
+              label="Postal code"
+              autoComplete="postal-code"
+              value={v.postalCode}
+              onChange={set('postalCode')}
+              error={errors.postalCode}
+            />
           </div>
-          <Select label="Country" autoComplete="country" value={v.country} onChange={set('country')} error={errors.country}>
+          <Select
+            label="Country"
+            autoComplete="country"
+            value={v.country}
+            onChange={set('country')}
+            error={errors.country}
+          >
             {SUPPORTED_COUNTRIES.map(([code, name]) => (
               <option key={code} value={code}>
                 {name}

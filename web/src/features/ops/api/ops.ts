@@ -14,7 +14,8 @@ export type DepositBody = z.infer<typeof depositBody>;
 export function useDeposit() {
   const qc = useQueryClient();
   return useMutation({
-    mutationFn: ({ body, key }: { body: DepositBody; key: string }) => request('/ops/deposits', z.unknown(), { body, idempotencyKey: key }),
+    mutationFn: ({ body, key }: { body: DepositBody; key: string }) =>
+      request('/ops/deposits', z.unknown(), { body, idempotencyKey: key }),
     onSettled: () => qc.invalidateQueries({ queryKey: ['ops'] }),
   });
 }
@@ -24,19 +25,35 @@ const totalsSchema = z.union([
   z.record(z.string(), z.unknown()),
   z.array(z.object({ currency: z.string() }).loose()),
 ]);
-export const invariantSchema = z.object({ balanced: z.boolean(), totals: totalsSchema.optional(), checkedAt: z.string().optional() }).loose();
+export const invariantSchema = z
+  .object({
+    balanced: z.boolean(),
+    totals: totalsSchema.optional(),
+    checkedAt: z.string().optional(),
+  })
+  .loose();
 export type Invariant = z.infer<typeof invariantSchema>;
 
 export function useLedgerInvariant() {
-  return useQuery({ queryKey: ['ops', 'invariant'], queryFn: () => request('/ops/ledger/invariant', invariantSchema), refetchInterval: 10_000 });
+  return useQuery({
+    queryKey: ['ops', 'invariant'],
+    queryFn: () => request('/ops/ledger/invariant', invariantSchema),
+    refetchInterval: 10_000,
+  });
 }
 
 /** Normalises "totals per currency" (object keyed by currency, or a list) into rows. */
-export function totalsRows(inv: Invariant): { currency: string; values: Record<string, unknown> }[] {
+export function totalsRows(
+  inv: Invariant,
+): { currency: string; values: Record<string, unknown> }[] {
   const t = inv.totals;
   if (!t) return [];
-  if (Array.isArray(t)) return t.map((r) => ({ currency: r.currency, values: r as Record<string, unknown> }));
-  return Object.entries(t).map(([currency, v]) => ({ currency, values: typeof v === 'object' && v ? (v as Record<string, unknown>) : { total: v } }));
+  if (Array.isArray(t))
+    return t.map((r) => ({ currency: r.currency, values: r as Record<string, unknown> }));
+  return Object.entries(t).map(([currency, v]) => ({
+    currency,
+    values: typeof v === 'object' && v ? (v as Record<string, unknown>) : { total: v },
+  }));
 }
 
 // ---- fraud rules ----
@@ -72,13 +89,18 @@ export const newRuleBody = z.object({
 export type NewRuleBody = z.infer<typeof newRuleBody>;
 
 export function useFraudRules() {
-  return useQuery({ queryKey: ['ops', 'fraud-rules'], queryFn: () => request('/ops/fraud-rules', rulesSchema), select: (d) => d.items });
+  return useQuery({
+    queryKey: ['ops', 'fraud-rules'],
+    queryFn: () => request('/ops/fraud-rules', rulesSchema),
+    select: (d) => d.items,
+  });
 }
 
 export function useCreateRule() {
   const qc = useQueryClient();
   return useMutation({
-    mutationFn: ({ body, key }: { body: NewRuleBody; key: string }) => request('/ops/fraud-rules', z.unknown(), { body, idempotencyKey: key }),
+    mutationFn: ({ body, key }: { body: NewRuleBody; key: string }) =>
+      request('/ops/fraud-rules', z.unknown(), { body, idempotencyKey: key }),
     onSettled: () => qc.invalidateQueries({ queryKey: ['ops', 'fraud-rules'] }),
   });
 }
@@ -86,8 +108,17 @@ export function useCreateRule() {
 export function useUpdateRule() {
   const qc = useQueryClient();
   return useMutation({
-    mutationFn: ({ id, patch }: { id: string; patch: Partial<Pick<FraudRule, 'active' | 'weight' | 'action'>> }) =>
-      request(`/ops/fraud-rules/${encodeURIComponent(id)}`, z.unknown(), { method: 'PATCH', body: patch }),
+    mutationFn: ({
+      id,
+      patch,
+    }: {
+      id: string;
+      patch: Partial<Pick<FraudRule, 'active' | 'weight' | 'action'>>;
+    }) =>
+      request(`/ops/fraud-rules/${encodeURIComponent(id)}`, z.unknown(), {
+        method: 'PATCH',
+        body: patch,
+      }),
     onSettled: () => qc.invalidateQueries({ queryKey: ['ops', 'fraud-rules'] }),
   });
 }

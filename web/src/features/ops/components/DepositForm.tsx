@@ -6,7 +6,13 @@ import { MoneyInput } from '@/components/ui/MoneyInput';
 import { useToast } from '@/components/ui/Toast';
 import { plainMessage } from '@/lib/errors';
 import { newIdempotencyKey } from '@/lib/format';
-import { checkPositiveAmount, CURRENCY_CODES, formatMoney, minorToJson, type Currency } from '@/lib/money';
+import {
+  checkPositiveAmount,
+  CURRENCY_CODES,
+  formatMoney,
+  minorToJson,
+  type Currency,
+} from '@/lib/money';
 import { depositBody, useDeposit } from '../api/ops';
 
 export function DepositForm() {
@@ -22,10 +28,17 @@ export function DepositForm() {
     e.preventDefault();
     if (m.isPending) return;
     const check = checkPositiveAmount(amount, currency);
-    const parsed = depositBody.safeParse({ accountId: accountId.trim(), amount: check.ok ? minorToJson(check.minor) : 0, currency, reference });
+    const parsed = depositBody.safeParse({
+      accountId: accountId.trim(),
+      amount: check.ok ? minorToJson(check.minor) : 0,
+      currency,
+      reference,
+    });
     const next: Record<string, string> = {};
     if (!check.ok) next.amount = check.reason;
-    if (!parsed.success) for (const i of parsed.error.issues) if (i.path[0] !== 'amount') next[String(i.path[0])] ??= i.message;
+    if (!parsed.success)
+      for (const i of parsed.error.issues)
+        if (i.path[0] !== 'amount') next[String(i.path[0])] ??= i.message;
     setErrors(next);
     if (!parsed.success || !check.ok) return;
     const fp = JSON.stringify(parsed.data);
@@ -34,7 +47,10 @@ export function DepositForm() {
       { body: parsed.data, key: key.current.key },
       {
         onSuccess: () => {
-          toast.show(`Deposited ${formatMoney(parsed.data.amount, currency)} into ${parsed.data.accountId}.`, 'success');
+          toast.show(
+            `Deposited ${formatMoney(parsed.data.amount, currency)} into ${parsed.data.accountId}.`,
+            'success',
+          );
           setAmount('');
           setReference('');
           key.current = null;
@@ -46,18 +62,50 @@ export function DepositForm() {
     <Card title="Deposit from settlement">
       <form className="form" onSubmit={submit} noValidate aria-label="Deposit">
         <div className="form-row">
-          <Input label="Account id" value={accountId} onChange={(e) => setAccountId(e.target.value)} error={errors.accountId} autoComplete="off" />
-          <Select label="Currency" value={currency} onChange={(e) => setCurrency(e.target.value as Currency)}>
-            {CURRENCY_CODES.map((c) => <option key={c} value={c}>{c}</option>)}
+          <Input
+            label="Account id"
+            value={accountId}
+            onChange={(e) => setAccountId(e.target.value)}
+            error={errors.accountId}
+            autoComplete="off"
+          />
+          <Select
+            label="Currency"
+            value={currency}
+            onChange={(e) => setCurrency(e.target.value as Currency)}
+          >
+            {CURRENCY_CODES.map((c) => (
+              <option key={c} value={c}>
+                {c}
+              </option>
+            ))}
           </Select>
         </div>
         <div className="form-row">
-          <MoneyInput label="Amount" currency={currency} value={amount} onChange={(t) => setAmount(t)} error={errors.amount} />
-          <Input label="Reference" hint="Unique: the same reference never deposits twice." value={reference} onChange={(e) => setReference(e.target.value)} error={errors.reference} />
+          <MoneyInput
+            label="Amount"
+            currency={currency}
+            value={amount}
+            onChange={(t) => setAmount(t)}
+            error={errors.amount}
+          />
+          <Input
+            label="Reference"
+            hint="Unique: the same reference never deposits twice."
+            value={reference}
+            onChange={(e) => setReference(e.target.value)}
+            error={errors.reference}
+          />
         </div>
-        {m.isError && <p className="form-error" role="alert">{plainMessage(m.error)}</p>}
+        {m.isError && (
+          <p className="form-error" role="alert">
+            {plainMessage(m.error)}
+          </p>
+        )}
         <div className="form-actions">
-          <Button type="submit" loading={m.isPending}>Deposit</Button>
+          <Button type="submit" loading={m.isPending}>
+            Deposit
+          </Button>
         </div>
       </form>
     </Card>

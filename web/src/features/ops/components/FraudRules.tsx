@@ -8,7 +8,14 @@ import { Table } from '@/components/ui/Table';
 import { useToast } from '@/components/ui/Toast';
 import { plainMessage } from '@/lib/errors';
 import { newIdempotencyKey } from '@/lib/format';
-import { newRuleBody, RULE_ACTIONS, useCreateRule, useFraudRules, useUpdateRule, type FraudRule } from '../api/ops';
+import {
+  newRuleBody,
+  RULE_ACTIONS,
+  useCreateRule,
+  useFraudRules,
+  useUpdateRule,
+  type FraudRule,
+} from '../api/ops';
 
 function NewRule() {
   const [v, setV] = useState({ name: '', type: '', params: '{}', weight: '20', action: 'SCORE' });
@@ -16,7 +23,10 @@ function NewRule() {
   const key = useRef<string | null>(null);
   const m = useCreateRule();
   const toast = useToast();
-  const set = (k: keyof typeof v) => (e: React.ChangeEvent<HTMLInputElement | HTMLSelectElement | HTMLTextAreaElement>) => setV((p) => ({ ...p, [k]: e.target.value }));
+  const set =
+    (k: keyof typeof v) =>
+    (e: React.ChangeEvent<HTMLInputElement | HTMLSelectElement | HTMLTextAreaElement>) =>
+      setV((p) => ({ ...p, [k]: e.target.value }));
   const submit = (e: FormEvent) => {
     e.preventDefault();
     let params: unknown;
@@ -25,7 +35,14 @@ function NewRule() {
     } catch {
       return setErrors({ params: 'Params must be a JSON object.' });
     }
-    const parsed = newRuleBody.safeParse({ name: v.name, type: v.type, params, weight: Number(v.weight), action: v.action, active: true });
+    const parsed = newRuleBody.safeParse({
+      name: v.name,
+      type: v.type,
+      params,
+      weight: Number(v.weight),
+      action: v.action,
+      active: true,
+    });
     if (!parsed.success) {
       const next: Record<string, string> = {};
       for (const i of parsed.error.issues) next[String(i.path[0])] ??= i.message;
@@ -48,17 +65,49 @@ function NewRule() {
     <form className="form" onSubmit={submit} aria-label="New fraud rule">
       <div className="form-row">
         <Input label="Name" value={v.name} onChange={set('name')} error={errors.name} />
-        <Input label="Type" hint="e.g. AMOUNT_OVER, VELOCITY, NEW_PAYEE" value={v.type} onChange={set('type')} error={errors.type} />
+        <Input
+          label="Type"
+          hint="e.g. AMOUNT_OVER, VELOCITY, NEW_PAYEE"
+          value={v.type}
+          onChange={set('type')}
+          error={errors.type}
+        />
       </div>
       <div className="form-row">
-        <Input label="Weight" type="number" min={0} max={100} value={v.weight} onChange={set('weight')} error={errors.weight} />
+        <Input
+          label="Weight"
+          type="number"
+          min={0}
+          max={100}
+          value={v.weight}
+          onChange={set('weight')}
+          error={errors.weight}
+        />
         <Select label="Action" value={v.action} onChange={set('action')}>
-          {RULE_ACTIONS.map((a) => <option key={a} value={a}>{a}</option>)}
+          {RULE_ACTIONS.map((a) => (
+            <option key={a} value={a}>
+              {a}
+            </option>
+          ))}
         </Select>
       </div>
-      <Textarea label="Params (JSON)" value={v.params} onChange={set('params')} error={errors.params} className="mono" />
-      {m.isError && <p className="form-error" role="alert">{plainMessage(m.error)}</p>}
-      <div className="form-actions"><Button type="submit" loading={m.isPending}>Add rule</Button></div>
+      <Textarea
+        label="Params (JSON)"
+        value={v.params}
+        onChange={set('params')}
+        error={errors.params}
+        className="mono"
+      />
+      {m.isError && (
+        <p className="form-error" role="alert">
+          {plainMessage(m.error)}
+        </p>
+      )}
+      <div className="form-actions">
+        <Button type="submit" loading={m.isPending}>
+          Add rule
+        </Button>
+      </div>
     </form>
   );
 }
@@ -68,7 +117,13 @@ export function FraudRules() {
   const update = useUpdateRule();
   const toast = useToast();
   const toggle = (r: FraudRule) =>
-    update.mutate({ id: r.id, patch: { active: !r.active } }, { onError: (err) => toast.show(plainMessage(err), 'danger'), onSuccess: () => toast.show(`${r.name} ${r.active ? 'disabled' : 'enabled'}.`, 'success') });
+    update.mutate(
+      { id: r.id, patch: { active: !r.active } },
+      {
+        onError: (err) => toast.show(plainMessage(err), 'danger'),
+        onSuccess: () => toast.show(`${r.name} ${r.active ? 'disabled' : 'enabled'}.`, 'success'),
+      },
+    );
   return (
     <div className="stack">
       <Card title="Fraud rules">
@@ -84,15 +139,47 @@ export function FraudRules() {
             rows={q.data}
             rowKey={(r) => r.id}
             columns={[
-              { key: 'name', header: 'Rule', render: (r) => <div><strong>{r.name}</strong><div className="muted mono" style={{ fontSize: '0.8rem' }}>{r.type} {JSON.stringify(r.params)}</div></div> },
+              {
+                key: 'name',
+                header: 'Rule',
+                render: (r) => (
+                  <div>
+                    <strong>{r.name}</strong>
+                    <div className="muted mono" style={{ fontSize: '0.8rem' }}>
+                      {r.type} {JSON.stringify(r.params)}
+                    </div>
+                  </div>
+                ),
+              },
               { key: 'weight', header: 'Weight', align: 'right', render: (r) => r.weight },
-              { key: 'action', header: 'Action', render: (r) => <Badge tone={r.action === 'BLOCK' ? 'danger' : r.action === 'REVIEW' ? 'warning' : 'neutral'}>{r.action}</Badge> },
+              {
+                key: 'action',
+                header: 'Action',
+                render: (r) => (
+                  <Badge
+                    tone={
+                      r.action === 'BLOCK'
+                        ? 'danger'
+                        : r.action === 'REVIEW'
+                          ? 'warning'
+                          : 'neutral'
+                    }
+                  >
+                    {r.action}
+                  </Badge>
+                ),
+              },
               {
                 key: 'active',
                 header: 'Enabled',
                 render: (r) => (
                   <label className="checkbox">
-                    <input type="checkbox" checked={r.active} onChange={() => toggle(r)} aria-label={`Enable ${r.name}`} />
+                    <input
+                      type="checkbox"
+                      checked={r.active}
+                      onChange={() => toggle(r)}
+                      aria-label={`Enable ${r.name}`}
+                    />
                     {r.active ? 'On' : 'Off'}
                   </label>
                 ),

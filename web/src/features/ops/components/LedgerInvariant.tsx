@@ -16,12 +16,19 @@ export function LedgerInvariant() {
       ) : (
         <div className="stack">
           <Notice tone={q.data.balanced ? 'success' : 'danger'}>
-            {q.data.balanced ? 'Balanced: total debits equal total credits in every currency.' : 'NOT balanced: debits and credits differ. Page the on-call engineer.'}
+            {q.data.balanced
+              ? 'Balanced: total debits equal total credits in every currency.'
+              : 'NOT balanced: debits and credits differ. Page the on-call engineer.'}
           </Notice>
           <div className="table-wrap">
             <table className="table">
               <caption className="sr-only">Totals per currency</caption>
-              <thead><tr><th scope="col">Currency</th><th scope="col">Totals</th></tr></thead>
+              <thead>
+                <tr>
+                  <th scope="col">Currency</th>
+                  <th scope="col">Totals</th>
+                </tr>
+              </thead>
               <tbody>
                 {totalsRows(q.data).map((r) => (
                   <tr key={r.currency}>
@@ -29,7 +36,10 @@ export function LedgerInvariant() {
                     <td className="mono">
                       {Object.entries(r.values)
                         .filter(([k]) => k !== 'currency')
-                        .map(([k, v]) => `${k}: ${typeof v === 'number' || (typeof v === 'string' && /^-?\d+$/.test(v)) ? formatMoney(v, r.currency) : String(v)}`)
+                        .map(
+                          ([k, v]) =>
+                            `${k}: ${typeof v === 'number' || (typeof v === 'string' && /^-?\d+$/.test(v)) ? formatMoney(v, r.currency) : String(v)}`,
+                        )
                         .join(' · ')}
                     </td>
                   </tr>
@@ -37,7 +47,10 @@ export function LedgerInvariant() {
               </tbody>
             </table>
           </div>
-          <p className="muted" style={{ fontSize: '0.82rem' }}>Checked {formatDate(q.data.checkedAt ?? new Date(q.dataUpdatedAt).toISOString(), true)} · refreshes every 10 s</p>
+          <p className="muted" style={{ fontSize: '0.82rem' }}>
+            Checked {formatDate(q.data.checkedAt ?? new Date(q.dataUpdatedAt).toISOString(), true)}{' '}
+            · refreshes every 10 s
+          </p>
         </div>
       )}
     </Card>

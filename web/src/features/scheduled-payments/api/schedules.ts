@@ -42,7 +42,10 @@ export const scheduledPaymentSchema = z.object({
 });
 export type ScheduledPayment = z.infer<typeof scheduledPaymentSchema>;
 
-const listSchema = z.object({ items: z.array(scheduledPaymentSchema), nextCursor: z.string().nullish() });
+const listSchema = z.object({
+  items: z.array(scheduledPaymentSchema),
+  nextCursor: z.string().nullish(),
+});
 
 /** The create body, with the API's rules: each frequency needs its own fields. */
 export const createScheduleBody = z
@@ -63,13 +66,29 @@ export const createScheduleBody = z
   })
   .superRefine((b, ctx) => {
     if (b.schedule.frequency === 'CRON' && !b.schedule.cron?.trim())
-      ctx.addIssue({ code: 'custom', path: ['schedule', 'cron'], message: 'Enter a cron expression.' });
+      ctx.addIssue({
+        code: 'custom',
+        path: ['schedule', 'cron'],
+        message: 'Enter a cron expression.',
+      });
     if (b.schedule.frequency === 'MONTHLY' && !b.schedule.dayOfMonth)
-      ctx.addIssue({ code: 'custom', path: ['schedule', 'dayOfMonth'], message: 'Choose the day of the month.' });
+      ctx.addIssue({
+        code: 'custom',
+        path: ['schedule', 'dayOfMonth'],
+        message: 'Choose the day of the month.',
+      });
     if (b.schedule.endAt && b.schedule.endAt <= b.schedule.startAt)
-      ctx.addIssue({ code: 'custom', path: ['schedule', 'endAt'], message: 'The end date must be after the start.' });
+      ctx.addIssue({
+        code: 'custom',
+        path: ['schedule', 'endAt'],
+        message: 'The end date must be after the start.',
+      });
     if (b.fromAccountId === b.toAccountId)
-      ctx.addIssue({ code: 'custom', path: ['toAccountId'], message: 'Choose a different account to pay.' });
+      ctx.addIssue({
+        code: 'custom',
+        path: ['toAccountId'],
+        message: 'Choose a different account to pay.',
+      });
   });
 export type CreateScheduleBody = z.infer<typeof createScheduleBody>;
 
@@ -82,13 +101,19 @@ export interface UpdateScheduleBody {
 export const schedulesKey = ['scheduled-payments'] as const;
 const one = (id: string) => `/scheduled-payments/${encodeURIComponent(id)}`;
 
-export const listSchedules = () => request('/scheduled-payments', listSchema, { query: { limit: 100 } });
+export const listSchedules = () =>
+  request('/scheduled-payments', listSchema, { query: { limit: 100 } });
 export const getSchedule = (id: string) => request(one(id), scheduledPaymentSchema);
 export const createSchedule = (body: CreateScheduleBody, key: string) =>
-  request('/scheduled-payments', scheduledPaymentSchema.partial().extend({ id: z.string() }), { body, idempotencyKey: key });
+  request('/scheduled-payments', scheduledPaymentSchema.partial().extend({ id: z.string() }), {
+    body,
+    idempotencyKey: key,
+  });
 export const pauseSchedule = (id: string) => request(`${one(id)}/pause`, null, { method: 'POST' });
-export const resumeSchedule = (id: string) => request(`${one(id)}/resume`, null, { method: 'POST' });
-export const updateSchedule = (id: string, body: UpdateScheduleBody) => request(one(id), null, { method: 'PATCH', body });
+export const resumeSchedule = (id: string) =>
+  request(`${one(id)}/resume`, null, { method: 'POST' });
+export const updateSchedule = (id: string, body: UpdateScheduleBody) =>
+  request(one(id), null, { method: 'PATCH', body });
 export const cancelSchedule = (id: string) => request(one(id), null, { method: 'DELETE' });
 
 export function useSchedules() {
@@ -107,7 +132,8 @@ function useInvalidate() {
 export function useCreateSchedule() {
   const invalidate = useInvalidate();
   return useMutation({
-    mutationFn: ({ body, key }: { body: CreateScheduleBody; key: string }) => createSchedule(body, key),
+    mutationFn: ({ body, key }: { body: CreateScheduleBody; key: string }) =>
+      createSchedule(body, key),
     onSuccess: invalidate,
   });
 }
@@ -116,17 +142,29 @@ export function useScheduleAction() {
   const invalidate = useInvalidate();
   return useMutation({
     mutationFn: ({ id, action }: { id: string; action: 'pause' | 'resume' | 'cancel' }) =>
-      action === 'pause' ? pauseSchedule(id) : action === 'resume' ? resumeSchedule(id) : cancelSchedule(id),
+      action === 'pause'
+        ? pauseSchedule(id)
+        : action === 'resume'
+          ? resumeSchedule(id)
+          : cancelSchedule(id),
     onSettled: invalidate,
   });
 }
 
 export function useUpdateSchedule(id: string) {
   const invalidate = useInvalidate();
-  return useMutation({ mutationFn: (body: UpdateScheduleBody) => updateSchedule(id, body), onSettled: invalidate });
+  return useMutation({
+    mutationFn: (body: UpdateScheduleBody) => updateSchedule(id, body),
+    onSettled: invalidate,
+  });
 }
 
-export function describeSchedule(s: { frequency: string; dayOfMonth?: number | null; cron?: string | null; startAt: string }): string {
+export function describeSchedule(s: {
+  frequency: string;
+  dayOfMonth?: number | null;
+  cron?: string | null;
+  startAt: string;
+}): string {
   switch (s.frequency) {
     case 'ONCE':
       return `Once, on ${new Date(s.startAt).toLocaleDateString('en-US', { dateStyle: 'medium' })}`;

@@ -10,8 +10,21 @@ import { Table } from '@/components/ui/Table';
 import { useToast } from '@/components/ui/Toast';
 import { plainMessage } from '@/lib/errors';
 import { formatDate } from '@/lib/format';
-import { checkPositiveAmount, formatMajor, formatMoney, isCurrency, minorToJson, toBigMinor } from '@/lib/money';
-import { describeSchedule, useSchedule, useUpdateSchedule, type Occurrence, type ScheduledPayment } from '../api/schedules';
+import {
+  checkPositiveAmount,
+  formatMajor,
+  formatMoney,
+  isCurrency,
+  minorToJson,
+  toBigMinor,
+} from '@/lib/money';
+import {
+  describeSchedule,
+  useSchedule,
+  useUpdateSchedule,
+  type Occurrence,
+  type ScheduledPayment,
+} from '../api/schedules';
 import { ScheduleActions } from './ScheduleList';
 import { payerLabel, type PayerAccount } from './types';
 
@@ -41,13 +54,31 @@ function EditSchedule({ s, onDone }: { s: ScheduledPayment; onDone: () => void }
   return (
     <form className="form" onSubmit={submit} aria-label="Edit scheduled payment">
       <div className="form-row">
-        <MoneyInput label="Amount" currency={currency} value={amount} onChange={(t) => setAmount(t)} />
-        <Input label="Next payment date" type="date" value={next} onChange={(e) => setNext(e.target.value)} />
+        <MoneyInput
+          label="Amount"
+          currency={currency}
+          value={amount}
+          onChange={(t) => setAmount(t)}
+        />
+        <Input
+          label="Next payment date"
+          type="date"
+          value={next}
+          onChange={(e) => setNext(e.target.value)}
+        />
       </div>
-      {error && <p className="form-error" role="alert">{error}</p>}
+      {error && (
+        <p className="form-error" role="alert">
+          {error}
+        </p>
+      )}
       <div className="form-actions">
-        <Button variant="secondary" onClick={onDone}>Discard</Button>
-        <Button type="submit" loading={update.isPending}>Save changes</Button>
+        <Button variant="secondary" onClick={onDone}>
+          Discard
+        </Button>
+        <Button type="submit" loading={update.isPending}>
+          Save changes
+        </Button>
       </div>
     </form>
   );
@@ -56,14 +87,38 @@ function EditSchedule({ s, onDone }: { s: ScheduledPayment; onDone: () => void }
 export function ScheduleDetail({ id, accounts }: { id: string; accounts: PayerAccount[] }) {
   const q = useSchedule(id);
   const [editing, setEditing] = useState(false);
-  if (q.isPending) return <Card><SkeletonRows rows={4} label="Loading scheduled payment" /></Card>;
+  if (q.isPending)
+    return (
+      <Card>
+        <SkeletonRows rows={4} label="Loading scheduled payment" />
+      </Card>
+    );
   if (q.isError)
-    return <Card><ErrorState message={plainMessage(q.error)} onRetry={() => void q.refetch()} action={<ButtonLink variant="ghost" to="/scheduled">Back to scheduled payments</ButtonLink>} /></Card>;
+    return (
+      <Card>
+        <ErrorState
+          message={plainMessage(q.error)}
+          onRetry={() => void q.refetch()}
+          action={
+            <ButtonLink variant="ghost" to="/scheduled">
+              Back to scheduled payments
+            </ButtonLink>
+          }
+        />
+      </Card>
+    );
   const s = q.data;
   const editable = s.status === 'ACTIVE' || s.status === 'PAUSED';
   return (
     <div className="stack">
-      <Card title={<span className="row">{s.memo || 'Scheduled payment'} <StatusBadge status={s.status} /></span>} actions={<ScheduleActions s={s} />}>
+      <Card
+        title={
+          <span className="row">
+            {s.memo || 'Scheduled payment'} <StatusBadge status={s.status} />
+          </span>
+        }
+        actions={<ScheduleActions s={s} />}
+      >
         {editing ? (
           <EditSchedule s={s} onDone={() => setEditing(false)} />
         ) : (
@@ -78,13 +133,31 @@ export function ScheduleDetail({ id, accounts }: { id: string; accounts: PayerAc
               <dt>Schedule</dt>
               <dd>{describeSchedule(s.schedule)}</dd>
               <dt>Next run</dt>
-              <dd>{s.status === 'ACTIVE' ? formatDate(s.nextRunAt, true) : s.status === 'PAUSED' ? 'Paused' : '—'}</dd>
-              {s.schedule.endAt && (<><dt>Ends</dt><dd>{formatDate(s.schedule.endAt)}</dd></>)}
-              {s.schedule.maxCount && (<><dt>Payments</dt><dd>{s.schedule.maxCount} in total</dd></>)}
+              <dd>
+                {s.status === 'ACTIVE'
+                  ? formatDate(s.nextRunAt, true)
+                  : s.status === 'PAUSED'
+                    ? 'Paused'
+                    : '—'}
+              </dd>
+              {s.schedule.endAt && (
+                <>
+                  <dt>Ends</dt>
+                  <dd>{formatDate(s.schedule.endAt)}</dd>
+                </>
+              )}
+              {s.schedule.maxCount && (
+                <>
+                  <dt>Payments</dt>
+                  <dd>{s.schedule.maxCount} in total</dd>
+                </>
+              )}
             </dl>
             {editable && (
               <div>
-                <Button variant="secondary" onClick={() => setEditing(true)}>Edit amount or date</Button>
+                <Button variant="secondary" onClick={() => setEditing(true)}>
+                  Edit amount or date
+                </Button>
               </div>
             )}
           </div>
@@ -92,7 +165,10 @@ export function ScheduleDetail({ id, accounts }: { id: string; accounts: PayerAc
       </Card>
       <Card title="History">
         {s.occurrences.length === 0 ? (
-          <EmptyState title="No payments yet" description="Each payment this schedule makes, retries and skips will be listed here." />
+          <EmptyState
+            title="No payments yet"
+            description="Each payment this schedule makes, retries and skips will be listed here."
+          />
         ) : (
           <Table<Occurrence>
             caption="Payment history"
@@ -100,9 +176,32 @@ export function ScheduleDetail({ id, accounts }: { id: string; accounts: PayerAc
             rowKey={(o) => `${o.dueDate ?? o.dueAt}-${o.transferId ?? ''}`}
             columns={[
               { key: 'due', header: 'Due', render: (o) => formatDate(o.dueDate ?? o.dueAt) },
-              { key: 'status', header: 'Outcome', render: (o) => <StatusBadge status={o.status} /> },
-              { key: 'why', header: 'Details', render: (o) => o.reason ?? o.failureCode ?? (o.attempts && o.attempts > 1 ? `${o.attempts} attempts` : '—'), secondary: true },
-              { key: 'transfer', header: 'Transfer', render: (o) => (o.transferId ? <Link to={`/transfers/${o.transferId}`} className="mono">{o.transferId}</Link> : '—') },
+              {
+                key: 'status',
+                header: 'Outcome',
+                render: (o) => <StatusBadge status={o.status} />,
+              },
+              {
+                key: 'why',
+                header: 'Details',
+                render: (o) =>
+                  o.reason ??
+                  o.failureCode ??
+                  (o.attempts && o.attempts > 1 ? `${o.attempts} attempts` : '—'),
+                secondary: true,
+              },
+              {
+                key: 'transfer',
+                header: 'Transfer',
+                render: (o) =>
+                  o.transferId ? (
+                    <Link to={`/transfers/${o.transferId}`} className="mono">
+                      {o.transferId}
+                    </Link>
+                  ) : (
+                    '—'
+                  ),
+              },
             ]}
           />
         )}

@@ -6,7 +6,12 @@ import { MoneyInput } from '@/components/ui/MoneyInput';
 import { plainMessage } from '@/lib/errors';
 import { newIdempotencyKey } from '@/lib/format';
 import { checkPositiveAmount, isCurrency, minorToJson, type Currency } from '@/lib/money';
-import { createScheduleBody, useCreateSchedule, type CreateScheduleBody, type Frequency } from '../api/schedules';
+import {
+  createScheduleBody,
+  useCreateSchedule,
+  type CreateScheduleBody,
+  type Frequency,
+} from '../api/schedules';
 import { payerLabel, type PayerAccount } from './types';
 
 interface Values {
@@ -30,7 +35,10 @@ function tomorrow(): string {
 }
 
 /** Form values → API body (dates become ISO instants at 09:00 UTC). Exported for tests. */
-export function buildScheduleBody(v: Values, accounts: PayerAccount[]): { body?: CreateScheduleBody; errors: Errors } {
+export function buildScheduleBody(
+  v: Values,
+  accounts: PayerAccount[],
+): { body?: CreateScheduleBody; errors: Errors } {
   const from = accounts.find((a) => a.id === v.fromAccountId);
   const currency: Currency = from && isCurrency(from.currency) ? from.currency : 'USD';
   const amount = checkPositiveAmount(v.amount, currency);
@@ -57,7 +65,17 @@ export function buildScheduleBody(v: Values, accounts: PayerAccount[]): { body?:
     for (const issue of parsed.error.issues) {
       const p = issue.path.join('.');
       const field: keyof Values =
-        p === 'schedule.startAt' ? 'startDate' : p === 'schedule.endAt' ? 'endDate' : p === 'schedule.dayOfMonth' ? 'dayOfMonth' : p === 'schedule.cron' ? 'cron' : p === 'schedule.maxCount' ? 'maxCount' : (issue.path[0] as keyof Values);
+        p === 'schedule.startAt'
+          ? 'startDate'
+          : p === 'schedule.endAt'
+            ? 'endDate'
+            : p === 'schedule.dayOfMonth'
+              ? 'dayOfMonth'
+              : p === 'schedule.cron'
+                ? 'cron'
+                : p === 'schedule.maxCount'
+                  ? 'maxCount'
+                  : (issue.path[0] as keyof Values);
       errors[field] ??= issue.message;
     }
   }
@@ -65,7 +83,13 @@ export function buildScheduleBody(v: Values, accounts: PayerAccount[]): { body?:
   return { body: parsed.data, errors };
 }
 
-export function ScheduleForm({ accounts, onCreated }: { accounts: PayerAccount[]; onCreated: (id: string) => void }) {
+export function ScheduleForm({
+  accounts,
+  onCreated,
+}: {
+  accounts: PayerAccount[];
+  onCreated: (id: string) => void;
+}) {
   const active = accounts.filter((a) => a.status === 'ACTIVE');
   const start = tomorrow();
   const [v, setV] = useState<Values>({
@@ -106,14 +130,26 @@ export function ScheduleForm({ accounts, onCreated }: { accounts: PayerAccount[]
     <Card>
       <form className="form" onSubmit={submit} noValidate aria-label="New scheduled payment">
         <div className="form-row">
-          <Select label="Pay from" value={v.fromAccountId} onChange={set('fromAccountId')} error={errors.fromAccountId}>
+          <Select
+            label="Pay from"
+            value={v.fromAccountId}
+            onChange={set('fromAccountId')}
+            error={errors.fromAccountId}
+          >
             {active.map((a) => (
               <option key={a.id} value={a.id}>
                 {payerLabel(a.id, accounts)}
               </option>
             ))}
           </Select>
-          <Input label="Pay to (account number)" value={v.toAccountId} onChange={set('toAccountId')} error={errors.toAccountId} autoComplete="off" spellCheck={false} />
+          <Input
+            label="Pay to (account number)"
+            value={v.toAccountId}
+            onChange={set('toAccountId')}
+            error={errors.toAccountId}
+            autoComplete="off"
+            spellCheck={false}
+          />
         </div>
         <div className="form-row">
           <MoneyInput
@@ -135,7 +171,14 @@ export function ScheduleForm({ accounts, onCreated }: { accounts: PayerAccount[]
             <option value="MONTHLY">Every month</option>
             <option value="CRON">Custom (cron)</option>
           </Select>
-          <Input label={v.frequency === 'ONCE' ? 'Payment date' : 'First payment'} type="date" min={start} value={v.startDate} onChange={set('startDate')} error={errors.startDate} />
+          <Input
+            label={v.frequency === 'ONCE' ? 'Payment date' : 'First payment'}
+            type="date"
+            min={start}
+            value={v.startDate}
+            onChange={set('startDate')}
+            error={errors.startDate}
+          />
         </div>
         {v.frequency === 'MONTHLY' && (
           <Input
@@ -150,12 +193,34 @@ export function ScheduleForm({ accounts, onCreated }: { accounts: PayerAccount[]
           />
         )}
         {v.frequency === 'CRON' && (
-          <Input label="Cron expression" hint='For example "0 9 * * 1" is every Monday at 09:00 UTC.' value={v.cron} onChange={set('cron')} error={errors.cron} className="mono" />
+          <Input
+            label="Cron expression"
+            hint='For example "0 9 * * 1" is every Monday at 09:00 UTC.'
+            value={v.cron}
+            onChange={set('cron')}
+            error={errors.cron}
+            className="mono"
+          />
         )}
         {v.frequency !== 'ONCE' && (
           <div className="form-row">
-            <Input label="End date" optional type="date" value={v.endDate} onChange={set('endDate')} error={errors.endDate} />
-            <Input label="Number of payments" optional type="number" min={1} value={v.maxCount} onChange={set('maxCount')} error={errors.maxCount} />
+            <Input
+              label="End date"
+              optional
+              type="date"
+              value={v.endDate}
+              onChange={set('endDate')}
+              error={errors.endDate}
+            />
+            <Input
+              label="Number of payments"
+              optional
+              type="number"
+              min={1}
+              value={v.maxCount}
+              onChange={set('maxCount')}
+              error={errors.maxCount}
+            />
           </div>
         )}
         {mutation.isError && (

@@ -7,7 +7,14 @@ export type Queue = (typeof QUEUES)[number];
 
 const reasonSchema = z.union([
   z.string(),
-  z.object({ rule: z.string().optional(), value: z.unknown().optional(), weight: z.number().optional(), message: z.string().optional() }).loose(),
+  z
+    .object({
+      rule: z.string().optional(),
+      value: z.unknown().optional(),
+      weight: z.number().optional(),
+      message: z.string().optional(),
+    })
+    .loose(),
 ]);
 
 export const queueItemSchema = z
@@ -32,7 +39,9 @@ export const queueItemSchema = z
       .nullish(),
     aiExplanation: z.string().nullish(),
     explanation: z.string().nullish(),
-    timeline: z.array(z.object({ status: z.string(), at: z.string(), note: z.string().nullish() })).default([]),
+    timeline: z
+      .array(z.object({ status: z.string(), at: z.string(), note: z.string().nullish() }))
+      .default([]),
     temporalUrl: z.string().nullish(),
     createdAt: z.string().optional(),
     updatedAt: z.string().optional(),
@@ -52,7 +61,8 @@ export function reasonText(r: z.infer<typeof reasonSchema>): string {
   return `${base}${value}${weight}`;
 }
 
-const page = <T extends z.ZodType>(item: T) => z.object({ items: z.array(item), nextCursor: z.string().nullish() });
+const page = <T extends z.ZodType>(item: T) =>
+  z.object({ items: z.array(item), nextCursor: z.string().nullish() });
 
 export const supportKeys = {
   queue: (q: Queue) => ['support', 'queue', q] as const,
@@ -60,7 +70,8 @@ export const supportKeys = {
   audit: ['support', 'audit'] as const,
 };
 
-export const getQueue = (state: Queue) => request('/support/transfers', page(queueItemSchema), { query: { state, limit: 50 } });
+export const getQueue = (state: Queue) =>
+  request('/support/transfers', page(queueItemSchema), { query: { state, limit: 50 } });
 
 export type TransferAction = 'approve' | 'reject' | 'retry' | 'cancel';
 /** Which actions make sense in which state (the API still has the last word: 409 with a reason). */
@@ -72,17 +83,25 @@ export function actionsFor(status: string, queue: Queue): TransferAction[] {
 }
 
 export const transferAction = (id: string, action: TransferAction, reason: string) =>
-  request(`/support/transfers/${encodeURIComponent(id)}/${action}`, z.unknown(), { body: { reason } });
+  request(`/support/transfers/${encodeURIComponent(id)}/${action}`, z.unknown(), {
+    body: { reason },
+  });
 
 export function useQueue(state: Queue) {
   // Live: the queue refreshes every 4 s and after every action.
-  return useQuery({ queryKey: supportKeys.queue(state), queryFn: () => getQueue(state), select: (p) => p.items, refetchInterval: 4000 });
+  return useQuery({
+    queryKey: supportKeys.queue(state),
+    queryFn: () => getQueue(state),
+    select: (p) => p.items,
+    refetchInterval: 4000,
+  });
 }
 
 export function useTransferAction() {
   const qc = useQueryClient();
   return useMutation({
-    mutationFn: ({ id, action, reason }: { id: string; action: TransferAction; reason: string }) => transferAction(id, action, reason),
+    mutationFn: ({ id, action, reason }: { id: string; action: TransferAction; reason: string }) =>
+      transferAction(id, action, reason),
     onSettled: () => {
       void qc.invalidateQueries({ queryKey: ['support'] });
     },
@@ -99,15 +118,38 @@ export const kycApplicationSchema = z
     dateOfBirth: z.string().nullish(),
     country: z.string().nullish(),
     address: z
-      .object({ line1: z.string().optional(), line2: z.string().nullish(), city: z.string().optional(), postalCode: z.string().optional(), country: z.string().optional() })
+      .object({
+        line1: z.string().optional(),
+        line2: z.string().nullish(),
+        city: z.string().optional(),
+        postalCode: z.string().optional(),
+        country: z.string().optional(),
+      })
       .loose()
       .nullish(),
     nationalIdLast4: z.string().nullish(),
     nationalIdMasked: z.string().nullish(),
     reasons: z.array(z.string()).nullish(),
-    screening: z.object({ score: z.number().nullish(), list: z.string().nullish(), matchedName: z.string().nullish() }).loose().nullish(),
+    screening: z
+      .object({
+        score: z.number().nullish(),
+        list: z.string().nullish(),
+        matchedName: z.string().nullish(),
+      })
+      .loose()
+      .nullish(),
     documents: z
-      .array(z.object({ id: z.string(), kind: z.string().optional(), mimeType: z.string().optional(), originalName: z.string().nullish(), sizeBytes: z.number().optional() }).loose())
+      .array(
+        z
+          .object({
+            id: z.string(),
+            kind: z.string().optional(),
+            mimeType: z.string().optional(),
+            originalName: z.string().nullish(),
+            sizeBytes: z.number().optional(),
+          })
+          .loose(),
+      )
       .nullish(),
     createdAt: z.string().optional(),
     escalatedAt: z.string().nullish(),
@@ -115,17 +157,35 @@ export const kycApplicationSchema = z
   .loose();
 export type KycApplication = z.infer<typeof kycApplicationSchema>;
 
-export const getKycQueue = () => request('/support/kyc', page(kycApplicationSchema), { query: { status: 'IN_REVIEW', limit: 50 } });
+export const getKycQueue = () =>
+  request('/support/kyc', page(kycApplicationSchema), {
+    query: { status: 'IN_REVIEW', limit: 50 },
+  });
 
 export function useKycQueue() {
-  return useQuery({ queryKey: supportKeys.kyc, queryFn: getKycQueue, select: (p) => p.items, refetchInterval: 5000 });
+  return useQuery({
+    queryKey: supportKeys.kyc,
+    queryFn: getKycQueue,
+    select: (p) => p.items,
+    refetchInterval: 5000,
+  });
 }
 
 export function useKycDecision() {
   const qc = useQueryClient();
   return useMutation({
-    mutationFn: ({ customerId, decision, reason }: { customerId: string; decision: 'approve' | 'reject'; reason: string }) =>
-      request(`/support/kyc/${encodeURIComponent(customerId)}/${decision}`, z.unknown(), { body: { reason } }),
+    mutationFn: ({
+      customerId,
+      decision,
+      reason,
+    }: {
+      customerId: string;
+      decision: 'approve' | 'reject';
+      reason: string;
+    }) =>
+      request(`/support/kyc/${encodeURIComponent(customerId)}/${decision}`, z.unknown(), {
+        body: { reason },
+      }),
     onSettled: () => qc.invalidateQueries({ queryKey: supportKeys.kyc }),
   });
 }
@@ -134,8 +194,20 @@ export function useKycDecision() {
 export function useFreezeAccount() {
   const qc = useQueryClient();
   return useMutation({
-    mutationFn: ({ accountId, freeze, reason }: { accountId: string; freeze: boolean; reason: string }) =>
-      request(`/support/accounts/${encodeURIComponent(accountId)}/${freeze ? 'freeze' : 'unfreeze'}`, z.unknown(), { body: { reason } }),
+    mutationFn: ({
+      accountId,
+      freeze,
+      reason,
+    }: {
+      accountId: string;
+      freeze: boolean;
+      reason: string;
+    }) =>
+      request(
+        `/support/accounts/${encodeURIComponent(accountId)}/${freeze ? 'freeze' : 'unfreeze'}`,
+        z.unknown(),
+        { body: { reason } },
+      ),
     onSettled: () => qc.invalidateQueries({ queryKey: supportKeys.audit }),
   });
 }
@@ -158,7 +230,10 @@ export type AuditEntry = z.infer<typeof auditEntrySchema>;
 export function useAuditLog() {
   return useInfiniteQuery({
     queryKey: supportKeys.audit,
-    queryFn: ({ pageParam }) => request('/support/audit', page(auditEntrySchema), { query: { limit: 50, cursor: pageParam } }),
+    queryFn: ({ pageParam }) =>
+      request('/support/audit', page(auditEntrySchema), {
+        query: { limit: 50, cursor: pageParam },
+      }),
     initialPageParam: undefined as string | undefined,
     getNextPageParam: (p) => p.nextCursor ?? undefined,
   });

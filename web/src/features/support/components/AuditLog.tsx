@@ -16,7 +16,10 @@ export function AuditLog() {
       ) : q.isError ? (
         <ErrorState message={plainMessage(q.error)} onRetry={() => void q.refetch()} />
       ) : rows.length === 0 ? (
-        <EmptyState title="No support actions yet" description="Every approve, reject, retry, cancel, freeze and deposit is recorded here." />
+        <EmptyState
+          title="No support actions yet"
+          description="Every approve, reject, retry, cancel, freeze and deposit is recorded here."
+        />
       ) : (
         <div className="stack">
           <Table<AuditEntry>
@@ -25,15 +28,30 @@ export function AuditLog() {
             rowKey={(r) => r.id}
             columns={[
               { key: 'at', header: 'When', render: (r) => formatDate(r.at, true) },
-              { key: 'actor', header: 'Who', render: (r) => <span className="mono">{r.actor}</span> },
+              {
+                key: 'actor',
+                header: 'Who',
+                render: (r) => <span className="mono">{r.actor}</span>,
+              },
               { key: 'action', header: 'Action', render: (r) => <strong>{r.action}</strong> },
-              { key: 'target', header: 'Target', render: (r) => <span className="mono">{r.target}</span>, secondary: true },
+              {
+                key: 'target',
+                header: 'Target',
+                render: (r) => <span className="mono">{r.target}</span>,
+                secondary: true,
+              },
               { key: 'reason', header: 'Reason', render: (r) => r.reason ?? '—' },
             ]}
           />
           {q.hasNextPage && (
             <div className="row" style={{ justifyContent: 'center' }}>
-              <Button variant="secondary" loading={q.isFetchingNextPage} onClick={() => void q.fetchNextPage()}>Load more</Button>
+              <Button
+                variant="secondary"
+                loading={q.isFetchingNextPage}
+                onClick={() => void q.fetchNextPage()}
+              >
+                Load more
+              </Button>
             </div>
           )}
         </div>

@@ -23,10 +23,21 @@ export function FreezeAccount() {
     <Card title="Freeze or unfreeze an account">
       <form className="form" onSubmit={open(true)}>
         <p className="muted">A frozen account can still receive money, but nothing can leave it.</p>
-        <Input label="Account id" value={accountId} onChange={(e) => setAccountId(e.target.value)} error={error} className="mono" autoComplete="off" />
+        <Input
+          label="Account id"
+          value={accountId}
+          onChange={(e) => setAccountId(e.target.value)}
+          error={error}
+          className="mono"
+          autoComplete="off"
+        />
         <div className="form-actions" style={{ justifyContent: 'flex-start' }}>
-          <Button type="submit" variant="danger">Freeze</Button>
-          <Button variant="secondary" onClick={() => open(false)()}>Unfreeze</Button>
+          <Button type="submit" variant="danger">
+            Freeze
+          </Button>
+          <Button variant="secondary" onClick={() => open(false)()}>
+            Unfreeze
+          </Button>
         </div>
       </form>
       <ConfirmDialog

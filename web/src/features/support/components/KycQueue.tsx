@@ -21,7 +21,11 @@ function Application({ a }: { a: KycApplication }) {
   const toast = useToast();
   const addr = a.address;
   return (
-    <Card as="article" title={a.legalName ?? a.customerId} actions={a.escalatedAt ? <span className="badge badge-danger">Escalated</span> : undefined}>
+    <Card
+      as="article"
+      title={a.legalName ?? a.customerId}
+      actions={a.escalatedAt ? <span className="badge badge-danger">Escalated</span> : undefined}
+    >
       <div className="grid grid-2">
         <dl className="kv">
           <dt>Customer</dt>
@@ -29,9 +33,17 @@ function Application({ a }: { a: KycApplication }) {
           <dt>Date of birth</dt>
           <dd>{a.dateOfBirth ?? '—'}</dd>
           <dt>National id</dt>
-          <dd className="mono" data-testid="masked-national-id">{maskedNationalId(a)}</dd>
+          <dd className="mono" data-testid="masked-national-id">
+            {maskedNationalId(a)}
+          </dd>
           <dt>Address</dt>
-          <dd>{addr ? [addr.line1, addr.line2, addr.city, addr.postalCode, addr.country].filter(Boolean).join(', ') : '—'}</dd>
+          <dd>
+            {addr
+              ? [addr.line1, addr.line2, addr.city, addr.postalCode, addr.country]
+                  .filter(Boolean)
+                  .join(', ')
+              : '—'}
+          </dd>
           <dt>Submitted</dt>
           <dd>{formatDate(a.createdAt, true)}</dd>
         </dl>
@@ -39,12 +51,17 @@ function Application({ a }: { a: KycApplication }) {
           {a.reasons && a.reasons.length > 0 && (
             <div>
               <div className="field-label">Why it needs review</div>
-              <ul style={{ margin: '4px 0 0', paddingLeft: 18 }}>{a.reasons.map((r) => <li key={r}>{r}</li>)}</ul>
+              <ul style={{ margin: '4px 0 0', paddingLeft: 18 }}>
+                {a.reasons.map((r) => (
+                  <li key={r}>{r}</li>
+                ))}
+              </ul>
             </div>
           )}
           {a.screening?.matchedName && (
             <div className="notice notice-warning">
-              Screening match: {a.screening.matchedName} ({a.screening.list}) — score {a.screening.score}
+              Screening match: {a.screening.matchedName} ({a.screening.list}) — score{' '}
+              {a.screening.score}
             </div>
           )}
           <div>
@@ -53,7 +70,8 @@ function Application({ a }: { a: KycApplication }) {
               <ul style={{ margin: '4px 0 0', paddingLeft: 18 }}>
                 {a.documents.map((d) => (
                   <li key={d.id}>
-                    {titleCase(d.kind ?? 'document')} — {d.originalName ?? d.id} {d.mimeType ? `(${d.mimeType})` : ''}
+                    {titleCase(d.kind ?? 'document')} — {d.originalName ?? d.id}{' '}
+                    {d.mimeType ? `(${d.mimeType})` : ''}
                   </li>
                 ))}
               </ul>
@@ -65,12 +83,22 @@ function Application({ a }: { a: KycApplication }) {
       </div>
       <div className="form-actions" style={{ justifyContent: 'flex-start', marginTop: 16 }}>
         <Button onClick={() => setDecision('approve')}>Approve</Button>
-        <Button variant="secondary" onClick={() => setDecision('reject')}>Reject</Button>
+        <Button variant="secondary" onClick={() => setDecision('reject')}>
+          Reject
+        </Button>
       </div>
       <ConfirmDialog
         open={decision !== null}
-        title={decision === 'approve' ? `Approve ${a.legalName ?? 'applicant'}?` : `Reject ${a.legalName ?? 'applicant'}?`}
-        description={decision === 'approve' ? 'The customer can open accounts right away.' : 'The customer is told and may resubmit.'}
+        title={
+          decision === 'approve'
+            ? `Approve ${a.legalName ?? 'applicant'}?`
+            : `Reject ${a.legalName ?? 'applicant'}?`
+        }
+        description={
+          decision === 'approve'
+            ? 'The customer can open accounts right away.'
+            : 'The customer is told and may resubmit.'
+        }
         confirmLabel={decision === 'approve' ? 'Approve' : 'Reject'}
         tone={decision === 'reject' ? 'danger' : 'primary'}
         requireReason
@@ -86,7 +114,10 @@ function Application({ a }: { a: KycApplication }) {
             { customerId: a.customerId, decision, reason },
             {
               onSuccess: () => {
-                toast.show(decision === 'approve' ? 'Application approved.' : 'Application rejected.', 'success');
+                toast.show(
+                  decision === 'approve' ? 'Application approved.' : 'Application rejected.',
+                  'success',
+                );
                 setDecision(null);
               },
             },
@@ -100,7 +131,23 @@ function Application({ a }: { a: KycApplication }) {
 export function KycQueue() {
   const q = useKycQueue();
   if (q.isPending) return <SkeletonRows rows={3} label="Loading KYC queue" />;
-  if (q.isError) return <ErrorState message={plainMessage(q.error)} onRetry={() => void q.refetch()} />;
-  if (q.data.length === 0) return <Card><EmptyState icon="✓" title="No applications waiting" description="Applications that need a human decision appear here." /></Card>;
-  return <div className="stack">{q.data.map((a) => <Application key={a.customerId} a={a} />)}</div>;
+  if (q.isError)
+    return <ErrorState message={plainMessage(q.error)} onRetry={() => void q.refetch()} />;
+  if (q.data.length === 0)
+    return (
+      <Card>
+        <EmptyState
+          icon="✓"
+          title="No applications waiting"
+          description="Applications that need a human decision appear here."
+        />
+      </Card>
+    );
+  return (
+    <div className="stack">
+      {q.data.map((a) => (
+        <Application key={a.customerId} a={a} />
+      ))}
+    </div>
+  );
 }

@@ -9,13 +9,45 @@ import { useToast } from '@/components/ui/Toast';
 import { plainMessage } from '@/lib/errors';
 import { formatDate, formatTime, titleCase } from '@/lib/format';
 import { formatMoney } from '@/lib/money';
-import { actionsFor, explanationOf, reasonText, useQueue, useTransferAction, type Queue, type QueueItem, type TransferAction } from '../api/support';
+import {
+  actionsFor,
+  explanationOf,
+  reasonText,
+  useQueue,
+  useTransferAction,
+  type Queue,
+  type QueueItem,
+  type TransferAction,
+} from '../api/support';
 
-const ACTION_WORDS: Record<TransferAction, { label: string; confirm: string; tone: 'primary' | 'danger'; what: string }> = {
-  approve: { label: 'Approve', confirm: 'Approve transfer', tone: 'primary', what: 'The money will be sent to the recipient.' },
-  reject: { label: 'Reject', confirm: 'Reject transfer', tone: 'danger', what: 'The transfer stops and the reserved money is released to the sender.' },
-  retry: { label: 'Retry', confirm: 'Retry transfer', tone: 'primary', what: 'The workflow retries the step that failed.' },
-  cancel: { label: 'Cancel', confirm: 'Cancel transfer', tone: 'danger', what: 'The transfer is cancelled and any hold is released.' },
+const ACTION_WORDS: Record<
+  TransferAction,
+  { label: string; confirm: string; tone: 'primary' | 'danger'; what: string }
+> = {
+  approve: {
+    label: 'Approve',
+    confirm: 'Approve transfer',
+    tone: 'primary',
+    what: 'The money will be sent to the recipient.',
+  },
+  reject: {
+    label: 'Reject',
+    confirm: 'Reject transfer',
+    tone: 'danger',
+    what: 'The transfer stops and the reserved money is released to the sender.',
+  },
+  retry: {
+    label: 'Retry',
+    confirm: 'Retry transfer',
+    tone: 'primary',
+    what: 'The workflow retries the step that failed.',
+  },
+  cancel: {
+    label: 'Cancel',
+    confirm: 'Cancel transfer',
+    tone: 'danger',
+    what: 'The transfer is cancelled and any hold is released.',
+  },
 };
 
 function scoreClass(score: number | null | undefined) {
@@ -30,16 +62,29 @@ function QueueCard({ item, queue }: { item: QueueItem; queue: Queue }) {
   const explanation = explanationOf(item);
   const actions = actionsFor(item.status, queue);
   return (
-    <Card as="article" className="queue-item" aria-label={`Transfer ${item.id}`} data-testid="queue-item" data-transfer-id={item.id}>
+    <Card
+      as="article"
+      className="queue-item"
+      aria-label={`Transfer ${item.id}`}
+      data-testid="queue-item"
+      data-transfer-id={item.id}
+    >
       <div className="row row-between">
         <div>
-          <div style={{ fontSize: '1.25rem', fontWeight: 700 }}>{formatMoney(item.amount, item.currency)}</div>
-          <div className="muted mono" style={{ fontSize: '0.8rem' }}>{item.id}</div>
+          <div style={{ fontSize: '1.25rem', fontWeight: 700 }}>
+            {formatMoney(item.amount, item.currency)}
+          </div>
+          <div className="muted mono" style={{ fontSize: '0.8rem' }}>
+            {item.id}
+          </div>
         </div>
         <div className="row">
           <StatusBadge status={item.status} />
           {item.fraud?.score != null && (
-            <span className={`score ${scoreClass(item.fraud.score)}`} aria-label={`Fraud score ${item.fraud.score}`}>
+            <span
+              className={`score ${scoreClass(item.fraud.score)}`}
+              aria-label={`Fraud score ${item.fraud.score}`}
+            >
               Score {item.fraud.score}
             </span>
           )}
@@ -54,8 +99,18 @@ function QueueCard({ item, queue }: { item: QueueItem; queue: Queue }) {
             <dd className="mono">{item.toAccountId}</dd>
             <dt>Created</dt>
             <dd>{formatDate(item.createdAt, true)}</dd>
-            {item.fraud?.decision && (<><dt>Decision</dt><dd>{titleCase(item.fraud.decision)}</dd></>)}
-            {item.failureCode && (<><dt>Failure</dt><dd className="mono">{item.failureCode}</dd></>)}
+            {item.fraud?.decision && (
+              <>
+                <dt>Decision</dt>
+                <dd>{titleCase(item.fraud.decision)}</dd>
+              </>
+            )}
+            {item.failureCode && (
+              <>
+                <dt>Failure</dt>
+                <dd className="mono">{item.failureCode}</dd>
+              </>
+            )}
           </dl>
           {item.fraud && item.fraud.reasons.length > 0 && (
             <div>
@@ -95,7 +150,11 @@ function QueueCard({ item, queue }: { item: QueueItem; queue: Queue }) {
       {actions.length > 0 && (
         <div className="form-actions" style={{ justifyContent: 'flex-start' }}>
           {actions.map((a) => (
-            <Button key={a} variant={ACTION_WORDS[a].tone === 'danger' ? 'secondary' : 'primary'} onClick={() => setPending(a)}>
+            <Button
+              key={a}
+              variant={ACTION_WORDS[a].tone === 'danger' ? 'secondary' : 'primary'}
+              onClick={() => setPending(a)}
+            >
               {ACTION_WORDS[a].label}
             </Button>
           ))}
@@ -103,7 +162,11 @@ function QueueCard({ item, queue }: { item: QueueItem; queue: Queue }) {
       )}
       <ConfirmDialog
         open={pending !== null}
-        title={pending ? `${ACTION_WORDS[pending].label} ${formatMoney(item.amount, item.currency)}?` : ''}
+        title={
+          pending
+            ? `${ACTION_WORDS[pending].label} ${formatMoney(item.amount, item.currency)}?`
+            : ''
+        }
         description={pending ? ACTION_WORDS[pending].what : undefined}
         confirmLabel={pending ? ACTION_WORDS[pending].confirm : 'Confirm'}
         tone={pending ? ACTION_WORDS[pending].tone : 'primary'}
@@ -134,11 +197,16 @@ function QueueCard({ item, queue }: { item: QueueItem; queue: Queue }) {
 export function TransferQueue({ queue }: { queue: Queue }) {
   const q = useQueue(queue);
   if (q.isPending) return <SkeletonRows rows={3} label="Loading queue" />;
-  if (q.isError) return <ErrorState message={plainMessage(q.error)} onRetry={() => void q.refetch()} />;
+  if (q.isError)
+    return <ErrorState message={plainMessage(q.error)} onRetry={() => void q.refetch()} />;
   if (q.data.length === 0)
     return (
       <Card>
-        <EmptyState icon="✓" title="Queue is clear" description={`No transfers are ${queue === 'STUCK' ? 'stuck' : titleCase(queue).toLowerCase()} right now. This list refreshes by itself.`} />
+        <EmptyState
+          icon="✓"
+          title="Queue is clear"
+          description={`No transfers are ${queue === 'STUCK' ? 'stuck' : titleCase(queue).toLowerCase()} right now. This list refreshes by itself.`}
+        />
       </Card>
     );
   return (

@@ -20,10 +20,21 @@ export const CANCELLABLE: readonly string[] = ['PENDING', 'FUNDS_HELD', 'AWAITIN
 
 const fraudReasonSchema = z.union([
   z.string(),
-  z.object({ rule: z.string().optional(), value: z.unknown().optional(), weight: z.number().optional(), message: z.string().optional() }).loose(),
+  z
+    .object({
+      rule: z.string().optional(),
+      value: z.unknown().optional(),
+      weight: z.number().optional(),
+      message: z.string().optional(),
+    })
+    .loose(),
 ]);
 
-export const timelineEntrySchema = z.object({ status: z.string(), at: z.string(), note: z.string().nullish() });
+export const timelineEntrySchema = z.object({
+  status: z.string(),
+  at: z.string(),
+  note: z.string().nullish(),
+});
 export type TimelineEntry = z.infer<typeof timelineEntrySchema>;
 
 export const transferSchema = z.object({
@@ -36,7 +47,11 @@ export const transferSchema = z.object({
   memo: z.string().nullish(),
   failureCode: z.string().nullish(),
   fraud: z
-    .object({ score: z.number().nullish(), decision: z.string().nullish(), reasons: z.array(fraudReasonSchema).default([]) })
+    .object({
+      score: z.number().nullish(),
+      decision: z.string().nullish(),
+      reasons: z.array(fraudReasonSchema).default([]),
+    })
     .nullish(),
   timeline: z.array(timelineEntrySchema).default([]),
   createdAt: z.string().optional(),
@@ -61,9 +76,12 @@ export type TransferBody = z.infer<typeof transferBodySchema>;
 // ---- fetchers ----
 export const createTransfer = (body: TransferBody, idempotencyKey: string) =>
   request('/transfers', createResultSchema, { body, idempotencyKey });
-export const getTransfer = (id: string) => request(`/transfers/${encodeURIComponent(id)}`, transferSchema);
+export const getTransfer = (id: string) =>
+  request(`/transfers/${encodeURIComponent(id)}`, transferSchema);
 export const cancelTransfer = (id: string) =>
-  request(`/transfers/${encodeURIComponent(id)}/cancel`, transferSchema.partial().loose(), { method: 'POST' });
+  request(`/transfers/${encodeURIComponent(id)}/cancel`, transferSchema.partial().loose(), {
+    method: 'POST',
+  });
 
 export interface TransferFilters {
   accountId?: string;
@@ -76,7 +94,11 @@ export const listTransfers = (filters: TransferFilters, cursor?: string, limit =
 export const transferKey = (id: string) => ['transfers', 'one', id] as const;
 
 export function useTransfer(id: string, opts: { refetchInterval?: number | false } = {}) {
-  return useQuery({ queryKey: transferKey(id), queryFn: () => getTransfer(id), refetchInterval: opts.refetchInterval });
+  return useQuery({
+    queryKey: transferKey(id),
+    queryFn: () => getTransfer(id),
+    refetchInterval: opts.refetchInterval,
+  });
 }
 
 export function useTransfersInfinite(filters: TransferFilters) {

@@ -17,14 +17,22 @@ export function PendingTransfers({ accounts }: { accounts: OwnAccount[] }) {
       ) : q.isError ? (
         <ErrorState message={plainMessage(q.error)} onRetry={() => void q.refetch()} />
       ) : q.data.length === 0 ? (
-        <EmptyState icon="✓" title="Nothing pending" description="Transfers that are still on their way show up here." />
+        <EmptyState
+          icon="✓"
+          title="Nothing pending"
+          description="Transfers that are still on their way show up here."
+        />
       ) : (
         <ul className="list">
           {q.data.map((t) => (
             <li key={t.id}>
               <div>
-                <Link to={`/transfers/${t.id}`}>{formatMoney(t.amount, t.currency)} to {describeAccount(t.toAccountId, accounts)}</Link>
-                <div className="muted" style={{ fontSize: '0.83rem' }}>{formatDate(t.createdAt, true)}</div>
+                <Link to={`/transfers/${t.id}`}>
+                  {formatMoney(t.amount, t.currency)} to {describeAccount(t.toAccountId, accounts)}
+                </Link>
+                <div className="muted" style={{ fontSize: '0.83rem' }}>
+                  {formatDate(t.createdAt, true)}
+                </div>
               </div>
               <StatusBadge status={t.status} />
             </li>

@@ -6,9 +6,30 @@ import { TransferForm, validateTransfer } from './TransferForm';
 import type { OwnAccount } from './types';
 
 const accounts: OwnAccount[] = [
-  { id: 'acc_checking01', number: '1000-0001', type: 'CHECKING', currency: 'USD', status: 'ACTIVE', balances: { available: 50_000 } },
-  { id: 'acc_savings002', number: '1000-0002', type: 'SAVINGS', currency: 'USD', status: 'ACTIVE', balances: { available: 0 } },
-  { id: 'acc_yen0000003', number: '1000-0003', type: 'CHECKING', currency: 'JPY', status: 'ACTIVE', balances: { available: 9000 } },
+  {
+    id: 'acc_checking01',
+    number: '1000-0001',
+    type: 'CHECKING',
+    currency: 'USD',
+    status: 'ACTIVE',
+    balances: { available: 50_000 },
+  },
+  {
+    id: 'acc_savings002',
+    number: '1000-0002',
+    type: 'SAVINGS',
+    currency: 'USD',
+    status: 'ACTIVE',
+    balances: { available: 0 },
+  },
+  {
+    id: 'acc_yen0000003',
+    number: '1000-0003',
+    type: 'CHECKING',
+    currency: 'JPY',
+    status: 'ACTIVE',
+    balances: { available: 9000 },
+  },
 ];
 
 afterEach(() => vi.unstubAllGlobals());
@@ -30,12 +51,32 @@ describe('TransferForm', () => {
 
   it('builds the exact API body in minor units', () => {
     const { body } = validateTransfer(
-      { fromAccountId: 'acc_checking01', destination: 'own', toOwnAccountId: 'acc_savings002', toAccount: '', amount: '1.15', memo: ' rent ' },
+      {
+        fromAccountId: 'acc_checking01',
+        destination: 'own',
+        toOwnAccountId: 'acc_savings002',
+        toAccount: '',
+        amount: '1.15',
+        memo: ' rent ',
+      },
       accounts,
     );
-    expect(body).toEqual({ fromAccountId: 'acc_checking01', toAccountId: 'acc_savings002', amount: 115, currency: 'USD', memo: 'rent' });
+    expect(body).toEqual({
+      fromAccountId: 'acc_checking01',
+      toAccountId: 'acc_savings002',
+      amount: 115,
+      currency: 'USD',
+      memo: 'rent',
+    });
     const cross = validateTransfer(
-      { fromAccountId: 'acc_checking01', destination: 'own', toOwnAccountId: 'acc_yen0000003', toAccount: '', amount: '1', memo: '' },
+      {
+        fromAccountId: 'acc_checking01',
+        destination: 'own',
+        toOwnAccountId: 'acc_yen0000003',
+        toAccount: '',
+        amount: '1',
+        memo: '',
+      },
       accounts,
     );
     expect(cross.errors.toOwnAccountId).toBe('Both accounts must use the same currency.');
@@ -52,7 +93,15 @@ describe('TransferForm', () => {
       call += 1;
       // The first request hangs until we drop it, so the double click lands while it is in flight.
       if (call === 1) return new Promise<Response>((_, reject) => (failFirst = reject));
-      return jsonResponse(201, { id: 'trf_abc123456', status: 'FUNDS_HELD', amount: 30, currency: 'USD', fromAccountId: 'acc_checking01', toAccountId: 'acc_someone999', timeline: [] });
+      return jsonResponse(201, {
+        id: 'trf_abc123456',
+        status: 'FUNDS_HELD',
+        amount: 30,
+        currency: 'USD',
+        fromAccountId: 'acc_checking01',
+        toAccountId: 'acc_someone999',
+        timeline: [],
+      });
     });
     vi.stubGlobal('fetch', fetchMock);
     const onSubmitted = vi.fn();
@@ -65,15 +114,24 @@ describe('TransferForm', () => {
     await userEvent.click(send);
     expect(fetchMock).toHaveBeenCalledTimes(1);
     failFirst(new TypeError('network down'));
-    expect(await screen.findByTestId('transfer-error')).toHaveTextContent("couldn't reach Harbor Bank");
+    expect(await screen.findByTestId('transfer-error')).toHaveTextContent(
+      "couldn't reach Harbor Bank",
+    );
     expect(fetchMock).toHaveBeenCalledTimes(1);
 
     await userEvent.click(screen.getByRole('button', { name: 'Try again' }));
-    await waitFor(() => expect(onSubmitted).toHaveBeenCalledWith(expect.objectContaining({ id: 'trf_abc123456' })));
+    await waitFor(() =>
+      expect(onSubmitted).toHaveBeenCalledWith(expect.objectContaining({ id: 'trf_abc123456' })),
+    );
     expect(fetchMock).toHaveBeenCalledTimes(2);
     expect(keys[0]).toMatch(/^[0-9a-f-]{36}$/);
     expect(keys[1]).toBe(keys[0]);
-    expect(bodies[0]).toEqual({ fromAccountId: 'acc_checking01', toAccountId: 'acc_someone999', amount: 30, currency: 'USD' });
+    expect(bodies[0]).toEqual({
+      fromAccountId: 'acc_checking01',
+      toAccountId: 'acc_someone999',
+      amount: 30,
+      currency: 'USD',
+    });
   });
 
   it('uses a new key when the reviewed transfer changes, and explains insufficient funds', async () => {
@@ -82,13 +140,21 @@ describe('TransferForm', () => {
       'fetch',
       vi.fn(async (_url: string, init: RequestInit) => {
         keys.push(new Headers(init.headers).get('idempotency-key') ?? '');
-        return jsonResponse(422, { error: { code: 'INSUFFICIENT_FUNDS', message: 'Insufficient funds', details: { transferId: 'trf_x' } } });
+        return jsonResponse(422, {
+          error: {
+            code: 'INSUFFICIENT_FUNDS',
+            message: 'Insufficient funds',
+            details: { transferId: 'trf_x' },
+          },
+        });
       }),
     );
     renderWithProviders(<TransferForm accounts={accounts} onSubmitted={vi.fn()} />);
     await fillAndReview('900.00');
     await userEvent.click(screen.getByRole('button', { name: 'Send $900.00' }));
-    expect(await screen.findByTestId('transfer-error')).toHaveTextContent("There isn't enough available money in this account");
+    expect(await screen.findByTestId('transfer-error')).toHaveTextContent(
+      "There isn't enough available money in this account",
+    );
     await userEvent.click(screen.getByRole('button', { name: 'Edit' }));
     await userEvent.clear(screen.getByLabelText('Amount'));
     await userEvent.type(screen.getByLabelText('Amount'), '1.00');

@@ -7,8 +7,19 @@ import { Notice } from '@/components/ui/States';
 import { SegmentedControl } from '@/components/ui/Tabs';
 import { isApiError, plainMessage } from '@/lib/errors';
 import { newIdempotencyKey } from '@/lib/format';
-import { checkPositiveAmount, formatMoney, isCurrency, minorToJson, type Currency } from '@/lib/money';
-import { transferBodySchema, useCreateTransfer, type Transfer, type TransferBody } from '../api/transfers';
+import {
+  checkPositiveAmount,
+  formatMoney,
+  isCurrency,
+  minorToJson,
+  type Currency,
+} from '@/lib/money';
+import {
+  transferBodySchema,
+  useCreateTransfer,
+  type Transfer,
+  type TransferBody,
+} from '../api/transfers';
 import { accountLabel, describeAccount, type OwnAccount } from './types';
 
 type Destination = 'own' | 'other';
@@ -22,7 +33,10 @@ interface Values {
 }
 type Errors = Partial<Record<keyof Values, string>>;
 
-export function validateTransfer(values: Values, accounts: OwnAccount[]): { body?: TransferBody; errors: Errors } {
+export function validateTransfer(
+  values: Values,
+  accounts: OwnAccount[],
+): { body?: TransferBody; errors: Errors } {
   const errors: Errors = {};
   const from = accounts.find((a) => a.id === values.fromAccountId);
   if (!from) errors.fromAccountId = 'Choose the account to send from.';
@@ -31,7 +45,8 @@ export function validateTransfer(values: Values, accounts: OwnAccount[]): { body
     if (values.destination === 'own') errors.toOwnAccountId = 'Choose the account to send to.';
     else errors.toAccount = 'Enter the account number to send to.';
   } else if (from && to === from.id) {
-    errors[values.destination === 'own' ? 'toOwnAccountId' : 'toAccount'] = 'Choose a different account to send to.';
+    errors[values.destination === 'own' ? 'toOwnAccountId' : 'toAccount'] =
+      'Choose a different account to send to.';
   }
   const currency: Currency = from && isCurrency(from.currency) ? from.currency : 'USD';
   const amount = checkPositiveAmount(values.amount, currency);
@@ -102,7 +117,8 @@ export function TransferForm({
   const submit = () => {
     if (!body || inFlight.current) return; // a second click while the first is in flight does nothing
     const fingerprint = JSON.stringify(body);
-    if (keyRef.current?.fingerprint !== fingerprint) keyRef.current = { key: newIdempotencyKey(), fingerprint };
+    if (keyRef.current?.fingerprint !== fingerprint)
+      keyRef.current = { key: newIdempotencyKey(), fingerprint };
     inFlight.current = true;
     mutation.mutate(
       { body, key: keyRef.current.key },
@@ -150,16 +166,28 @@ export function TransferForm({
           </dl>
           {err && (
             <Notice tone={code === 'AWAITING_REVIEW' ? 'warning' : 'danger'}>
-              <strong>{code === 'INSUFFICIENT_FUNDS' ? 'Not enough money. ' : code === 'ACCOUNT_FROZEN' ? 'Account frozen. ' : ''}</strong>
+              <strong>
+                {code === 'INSUFFICIENT_FUNDS'
+                  ? 'Not enough money. '
+                  : code === 'ACCOUNT_FROZEN'
+                    ? 'Account frozen. '
+                    : ''}
+              </strong>
               <span data-testid="transfer-error">{plainMessage(err)}</span>
             </Notice>
           )}
           <div className="form-actions">
-            <Button variant="secondary" onClick={() => setStep('edit')} disabled={mutation.isPending}>
+            <Button
+              variant="secondary"
+              onClick={() => setStep('edit')}
+              disabled={mutation.isPending}
+            >
               Edit
             </Button>
             <Button onClick={submit} loading={mutation.isPending} disabled={mutation.isPending}>
-              {err && !code?.startsWith('INSUFFICIENT') ? 'Try again' : `Send ${formatMoney(body.amount, body.currency)}`}
+              {err && !code?.startsWith('INSUFFICIENT')
+                ? 'Try again'
+                : `Send ${formatMoney(body.amount, body.currency)}`}
             </Button>
           </div>
         </div>
@@ -171,7 +199,12 @@ export function TransferForm({
   return (
     <Card>
       <form className="form" onSubmit={toReview} noValidate aria-label="New transfer">
-        <Select label="From" value={values.fromAccountId} onChange={(e) => set('fromAccountId', e.target.value)} error={errors.fromAccountId}>
+        <Select
+          label="From"
+          value={values.fromAccountId}
+          onChange={(e) => set('fromAccountId', e.target.value)}
+          error={errors.fromAccountId}
+        >
           {usable.map((a) => (
             <option key={a.id} value={a.id}>
               {accountLabel(a)} — {formatMoney(a.balances.available, a.currency)} available
@@ -223,9 +256,18 @@ export function TransferForm({
           value={values.amount}
           onChange={(text) => set('amount', text)}
           error={errors.amount}
-          hint={from ? `${formatMoney(from.balances.available, from.currency)} available` : undefined}
+          hint={
+            from ? `${formatMoney(from.balances.available, from.currency)} available` : undefined
+          }
         />
-        <Input label="Note" optional value={values.memo} onChange={(e) => set('memo', e.target.value)} error={errors.memo} maxLength={140} />
+        <Input
+          label="Note"
+          optional
+          value={values.memo}
+          onChange={(e) => set('memo', e.target.value)}
+          error={errors.memo}
+          maxLength={140}
+        />
         <div className="form-actions">
           <Button type="submit">Review transfer</Button>
         </div>

@@ -23,7 +23,11 @@ interface Filters {
 }
 
 /** Date, amount and counterparty filters apply to the loaded pages (the API filters account and status). */
-export function applyLocalFilters(items: Transfer[], f: Filters, accounts: OwnAccount[]): Transfer[] {
+export function applyLocalFilters(
+  items: Transfer[],
+  f: Filters,
+  accounts: OwnAccount[],
+): Transfer[] {
   const cur = (t: Transfer) => (isCurrency(t.currency) ? t.currency : 'USD');
   const minOf = (t: Transfer) => (f.min ? checkPositiveAmount(f.min, cur(t)) : null);
   const maxOf = (t: Transfer) => (f.max ? checkPositiveAmount(f.max, cur(t)) : null);
@@ -37,7 +41,13 @@ export function applyLocalFilters(items: Transfer[], f: Filters, accounts: OwnAc
     const max = maxOf(t);
     if (max?.ok && BigInt(t.amount) > max.minor) return false;
     if (needle) {
-      const hay = [t.fromAccountId, t.toAccountId, describeAccount(t.fromAccountId, accounts), describeAccount(t.toAccountId, accounts), t.memo ?? '']
+      const hay = [
+        t.fromAccountId,
+        t.toAccountId,
+        describeAccount(t.fromAccountId, accounts),
+        describeAccount(t.toAccountId, accounts),
+        t.memo ?? '',
+      ]
         .join(' ')
         .toLowerCase();
       if (!hay.includes(needle)) return false;
@@ -47,14 +57,27 @@ export function applyLocalFilters(items: Transfer[], f: Filters, accounts: OwnAc
 }
 
 export function TransferHistory({ accounts }: { accounts: OwnAccount[] }) {
-  const [f, setF] = useState<Filters>({ accountId: '', status: '', from: '', to: '', min: '', max: '', counterparty: '' });
-  const q = useTransfersInfinite({ accountId: f.accountId || undefined, status: f.status || undefined });
+  const [f, setF] = useState<Filters>({
+    accountId: '',
+    status: '',
+    from: '',
+    to: '',
+    min: '',
+    max: '',
+    counterparty: '',
+  });
+  const q = useTransfersInfinite({
+    accountId: f.accountId || undefined,
+    status: f.status || undefined,
+  });
   const navigate = useNavigate();
   const mine = useMemo(() => new Set(accounts.map((a) => a.id)), [accounts]);
   const all = useMemo(() => q.data?.pages.flatMap((p) => p.items) ?? [], [q.data]);
   const rows = applyLocalFilters(all, f, accounts);
-  const set = (k: keyof Filters) => (e: React.ChangeEvent<HTMLInputElement | HTMLSelectElement>) => setF((v) => ({ ...v, [k]: e.target.value }));
-  const reset = () => setF({ accountId: '', status: '', from: '', to: '', min: '', max: '', counterparty: '' });
+  const set = (k: keyof Filters) => (e: React.ChangeEvent<HTMLInputElement | HTMLSelectElement>) =>
+    setF((v) => ({ ...v, [k]: e.target.value }));
+  const reset = () =>
+    setF({ accountId: '', status: '', from: '', to: '', min: '', max: '', counterparty: '' });
 
   return (
     <Card title="Transfers">
@@ -78,9 +101,26 @@ export function TransferHistory({ accounts }: { accounts: OwnAccount[] }) {
           </Select>
           <Input label="From date" type="date" value={f.from} onChange={set('from')} />
           <Input label="To date" type="date" value={f.to} onChange={set('to')} />
-          <Input label="Min amount" inputMode="decimal" value={f.min} onChange={set('min')} placeholder="0.00" />
-          <Input label="Max amount" inputMode="decimal" value={f.max} onChange={set('max')} placeholder="0.00" />
-          <Input label="Counterparty" value={f.counterparty} onChange={set('counterparty')} placeholder="Account number or note" />
+          <Input
+            label="Min amount"
+            inputMode="decimal"
+            value={f.min}
+            onChange={set('min')}
+            placeholder="0.00"
+          />
+          <Input
+            label="Max amount"
+            inputMode="decimal"
+            value={f.max}
+            onChange={set('max')}
+            placeholder="0.00"
+          />
+          <Input
+            label="Counterparty"
+            value={f.counterparty}
+            onChange={set('counterparty')}
+            placeholder="Account number or note"
+          />
           <Button variant="ghost" onClick={reset}>
             Clear filters
           </Button>
@@ -92,8 +132,20 @@ export function TransferHistory({ accounts }: { accounts: OwnAccount[] }) {
         ) : rows.length === 0 ? (
           <EmptyState
             title={all.length === 0 ? 'No transfers yet' : 'No transfers match these filters'}
-            description={all.length === 0 ? 'When you send or receive money it will be listed here.' : 'Try widening the dates or clearing the filters.'}
-            action={all.length === 0 ? <ButtonLink to="/transfer">Send money</ButtonLink> : <Button variant="secondary" onClick={reset}>Clear filters</Button>}
+            description={
+              all.length === 0
+                ? 'When you send or receive money it will be listed here.'
+                : 'Try widening the dates or clearing the filters.'
+            }
+            action={
+              all.length === 0 ? (
+                <ButtonLink to="/transfer">Send money</ButtonLink>
+              ) : (
+                <Button variant="secondary" onClick={reset}>
+                  Clear filters
+                </Button>
+              )
+            }
           />
         ) : (
           <Table<Transfer>
@@ -109,8 +161,16 @@ export function TransferHistory({ accounts }: { accounts: OwnAccount[] }) {
                 render: (t) => {
                   const outgoing = mine.has(t.fromAccountId);
                   return (
-                    <a href={`/transfers/${t.id}`} onClick={(e) => { e.preventDefault(); navigate(`/transfers/${t.id}`); }}>
-                      {outgoing ? `To ${describeAccount(t.toAccountId, accounts)}` : `From ${describeAccount(t.fromAccountId, accounts)}`}
+                    <a
+                      href={`/transfers/${t.id}`}
+                      onClick={(e) => {
+                        e.preventDefault();
+                        navigate(`/transfers/${t.id}`);
+                      }}
+                    >
+                      {outgoing
+                        ? `To ${describeAccount(t.toAccountId, accounts)}`
+                        : `From ${describeAccount(t.fromAccountId, accounts)}`}
                     </a>
                   );
                 },
@@ -135,7 +195,11 @@ export function TransferHistory({ accounts }: { accounts: OwnAccount[] }) {
         )}
         {q.hasNextPage && (
           <div className="row" style={{ justifyContent: 'center' }}>
-            <Button variant="secondary" loading={q.isFetchingNextPage} onClick={() => void q.fetchNextPage()}>
+            <Button
+              variant="secondary"
+              loading={q.isFetchingNextPage}
+              onClick={() => void q.fetchNextPage()}
+            >
               Load more
             </Button>
           </div>

@@ -20,7 +20,8 @@ const STATUS_WORDS: Record<string, string> = {
   AWAITING_REVIEW: plainForCode('AWAITING_REVIEW')!,
   POSTING: 'Sending the money now.',
   COMPLETED: 'Done. The money has arrived.',
-  NEEDS_ATTENTION: 'Something needs a closer look. Our team has been alerted; you do not need to do anything.',
+  NEEDS_ATTENTION:
+    'Something needs a closer look. Our team has been alerted; you do not need to do anything.',
   CANCELLED: 'This transfer was cancelled. The reserved money is available again.',
   REJECTED: plainForCode('REVIEW_REJECTED')!,
   FAILED: 'This transfer failed and no money was moved.',
@@ -32,7 +33,12 @@ export function TransferStatusCard({ id, accounts }: { id: string; accounts: Own
   const [confirming, setConfirming] = useState(false);
   const toast = useToast();
 
-  if (live.isPending) return <Card><SkeletonRows rows={5} label="Loading transfer" /></Card>;
+  if (live.isPending)
+    return (
+      <Card>
+        <SkeletonRows rows={5} label="Loading transfer" />
+      </Card>
+    );
   if (live.isError)
     return (
       <Card>
@@ -40,14 +46,25 @@ export function TransferStatusCard({ id, accounts }: { id: string; accounts: Own
           title="We couldn't load this transfer"
           message={plainMessage(live.error)}
           onRetry={() => void live.refetch()}
-          action={<ButtonLink variant="ghost" to="/history">Go to history</ButtonLink>}
+          action={
+            <ButtonLink variant="ghost" to="/history">
+              Go to history
+            </ButtonLink>
+          }
         />
       </Card>
     );
   const t = live.data;
   const failureWords = t.failureCode ? plainForCode(t.failureCode) : undefined;
   const canCancel = CANCELLABLE.includes(t.status);
-  const tone = t.status === 'COMPLETED' ? 'success' : ['FAILED', 'REJECTED'].includes(t.status) ? 'danger' : t.status === 'AWAITING_REVIEW' || t.status === 'NEEDS_ATTENTION' ? 'warning' : 'info';
+  const tone =
+    t.status === 'COMPLETED'
+      ? 'success'
+      : ['FAILED', 'REJECTED'].includes(t.status)
+        ? 'danger'
+        : t.status === 'AWAITING_REVIEW' || t.status === 'NEEDS_ATTENTION'
+          ? 'warning'
+          : 'info';
 
   return (
     <Card
@@ -58,8 +75,17 @@ export function TransferStatusCard({ id, accounts }: { id: string; accounts: Own
       }
       actions={
         <span className="muted" style={{ fontSize: '0.82rem' }} aria-live="off">
-          <span className={`dot-live ${live.mode === 'live' ? '' : 'dot-offline'}`} aria-hidden="true" />
-          {live.mode === 'live' ? 'Live' : live.mode === 'done' ? 'Final' : live.mode === 'polling' ? 'Refreshing' : 'Connecting'}
+          <span
+            className={`dot-live ${live.mode === 'live' ? '' : 'dot-offline'}`}
+            aria-hidden="true"
+          />
+          {live.mode === 'live'
+            ? 'Live'
+            : live.mode === 'done'
+              ? 'Final'
+              : live.mode === 'polling'
+                ? 'Refreshing'
+                : 'Connecting'}
         </span>
       }
     >
@@ -83,7 +109,12 @@ export function TransferStatusCard({ id, accounts }: { id: string; accounts: Own
             <dt>Reference</dt>
             <dd className="mono">{t.id}</dd>
           </dl>
-          <div role="status" aria-live="polite" data-testid="transfer-status" data-status={t.status}>
+          <div
+            role="status"
+            aria-live="polite"
+            data-testid="transfer-status"
+            data-status={t.status}
+          >
             <Notice tone={tone}>{failureWords ?? STATUS_WORDS[t.status] ?? t.status}</Notice>
           </div>
           {canCancel && (

@@ -17,14 +17,32 @@ describe('transfer status timeline', () => {
   });
 
   it('adds the review step only when the transfer went to review, and waits there', () => {
-    expect(states(transferSteps('AWAITING_REVIEW', [at('PENDING', 0), at('FUNDS_HELD', 1), at('AWAITING_REVIEW', 2)]))).toEqual([
+    expect(
+      states(
+        transferSteps('AWAITING_REVIEW', [
+          at('PENDING', 0),
+          at('FUNDS_HELD', 1),
+          at('AWAITING_REVIEW', 2),
+        ]),
+      ),
+    ).toEqual([
       'PENDING:done',
       'FUNDS_HELD:done',
       'AWAITING_REVIEW:waiting',
       'POSTING:upcoming',
       'COMPLETED:upcoming',
     ]);
-    expect(states(transferSteps('COMPLETED', [at('PENDING', 0), at('FUNDS_HELD', 1), at('AWAITING_REVIEW', 2), at('POSTING', 3), at('COMPLETED', 4)]))).toEqual([
+    expect(
+      states(
+        transferSteps('COMPLETED', [
+          at('PENDING', 0),
+          at('FUNDS_HELD', 1),
+          at('AWAITING_REVIEW', 2),
+          at('POSTING', 3),
+          at('COMPLETED', 4),
+        ]),
+      ),
+    ).toEqual([
       'PENDING:done',
       'FUNDS_HELD:done',
       'AWAITING_REVIEW:done',
@@ -34,17 +52,29 @@ describe('transfer status timeline', () => {
   });
 
   it('ends with a failed step when rejected or cancelled', () => {
-    expect(states(transferSteps('REJECTED', [at('PENDING', 0), at('FUNDS_HELD', 1), at('AWAITING_REVIEW', 2), at('REJECTED', 3)]))).toEqual([
+    expect(
+      states(
+        transferSteps('REJECTED', [
+          at('PENDING', 0),
+          at('FUNDS_HELD', 1),
+          at('AWAITING_REVIEW', 2),
+          at('REJECTED', 3),
+        ]),
+      ),
+    ).toEqual(['PENDING:done', 'FUNDS_HELD:done', 'AWAITING_REVIEW:done', 'REJECTED:failed']);
+    expect(states(transferSteps('CANCELLED', [at('PENDING', 0), at('FUNDS_HELD', 1)]))).toEqual([
       'PENDING:done',
       'FUNDS_HELD:done',
-      'AWAITING_REVIEW:done',
-      'REJECTED:failed',
+      'CANCELLED:failed',
     ]);
-    expect(states(transferSteps('CANCELLED', [at('PENDING', 0), at('FUNDS_HELD', 1)]))).toEqual(['PENDING:done', 'FUNDS_HELD:done', 'CANCELLED:failed']);
   });
 
   it('puts needs-attention after the last step reached', () => {
-    expect(states(transferSteps('NEEDS_ATTENTION', [at('PENDING', 0), at('FUNDS_HELD', 1), at('POSTING', 2)]))).toEqual([
+    expect(
+      states(
+        transferSteps('NEEDS_ATTENTION', [at('PENDING', 0), at('FUNDS_HELD', 1), at('POSTING', 2)]),
+      ),
+    ).toEqual([
       'PENDING:done',
       'FUNDS_HELD:done',
       'POSTING:done',
@@ -54,7 +84,12 @@ describe('transfer status timeline', () => {
   });
 
   it('renders an ordered list that says each state in words', () => {
-    render(<Timeline label="Transfer progress" steps={transferSteps('POSTING', [at('PENDING', 0), at('FUNDS_HELD', 1), at('POSTING', 2)])} />);
+    render(
+      <Timeline
+        label="Transfer progress"
+        steps={transferSteps('POSTING', [at('PENDING', 0), at('FUNDS_HELD', 1), at('POSTING', 2)])}
+      />,
+    );
     const list = screen.getByRole('list', { name: 'Transfer progress' });
     const items = within(list).getAllByRole('listitem');
     expect(items).toHaveLength(4);

@@ -24,7 +24,13 @@ export function transferSteps(status: string, timeline: TimelineEntry[]): Timeli
   const firstAt = new Map<string, string>();
   for (const t of timeline) if (!firstAt.has(t.status)) firstAt.set(t.status, t.at);
   const reached = new Set([...firstAt.keys(), status]);
-  const base = ['PENDING', 'FUNDS_HELD', ...(reached.has('AWAITING_REVIEW') ? ['AWAITING_REVIEW'] : []), 'POSTING', 'COMPLETED'];
+  const base = [
+    'PENDING',
+    'FUNDS_HELD',
+    ...(reached.has('AWAITING_REVIEW') ? ['AWAITING_REVIEW'] : []),
+    'POSTING',
+    'COMPLETED',
+  ];
   const step = (s: string, state: TimelineStep['state']): TimelineStep => ({
     key: s,
     label: LABELS[s] ?? s,
@@ -50,6 +56,10 @@ export function transferSteps(status: string, timeline: TimelineEntry[]): Timeli
 
   const current = Math.max(0, base.indexOf(status));
   return base.map((s, i) =>
-    i < current ? step(s, 'done') : i === current ? step(s, s === 'AWAITING_REVIEW' ? 'waiting' : 'current') : step(s, 'upcoming'),
+    i < current
+      ? step(s, 'done')
+      : i === current
+        ? step(s, s === 'AWAITING_REVIEW' ? 'waiting' : 'current')
+        : step(s, 'upcoming'),
   );
 }

@@ -28,7 +28,7 @@ export function useTransferLive(id: string) {
       signal: ctrl.signal,
       onOpen: () => setMode('live'),
       onEvent: (e) => {
-        const data = parseJson(e.data) as Partial<Transfer> & { at?: string } | undefined;
+        const data = parseJson(e.data) as (Partial<Transfer> & { at?: string }) | undefined;
         const status = data?.status;
         if (typeof status === 'string') {
           qc.setQueryData<Transfer>(transferKey(id), (prev) => {
