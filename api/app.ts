@@ -34,15 +34,26 @@ import metricsPlugin from './plugins/metrics';
 import openapiPlugin from './plugins/openapi';
 import rateLimitPlugin from './plugins/rate-limit';
 import securityPlugin from './plugins/security';
+import resourcesPlugin from './plugins/resources';
+import accountsRoutes from './routes/accounts.routes';
 import authRoutes from './routes/auth.routes';
+import opsRoutes from './routes/ops.routes';
+import supportRoutes from './routes/support.routes';
 import systemRoutes from './routes/system.routes';
+import transfersRoutes from './routes/transfers.routes';
 import type { AppDeps, AppOptions } from './types';
 
 registerAjvFormats();
 
 /** Route plugins mounted under /api/v1. Add one line per domain. */
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
-const API_ROUTES: FastifyPluginAsync<any>[] = [authRoutes];
+const API_ROUTES: FastifyPluginAsync<any>[] = [
+  authRoutes,
+  accountsRoutes,
+  transfersRoutes,
+  supportRoutes,
+  opsRoutes,
+];
 
 const REQUEST_ID = /^[A-Za-z0-9._:-]{8,128}$/;
 
@@ -74,6 +85,7 @@ export async function buildApp(deps: AppDeps, options: AppOptions = {}): Promise
   await app.register(accessPlugin);
   await app.register(rateLimitPlugin);
   await app.register(idempotencyPlugin);
+  await app.register(resourcesPlugin);
 
   await app.register(systemRoutes);
   for (const routes of API_ROUTES) {

@@ -130,3 +130,49 @@ export async function startTestApp(
     },
   };
 }
+
+/** A customer ledger account (USD by default), optionally funded through the settlement account. */
+export async function createTestAccount(
+  db: Database['db'],
+  customerId: string | null,
+  opts: { currency?: string; fund?: bigint } = {},
+): Promise<string> {
+  const { createLedgerService } = await import('../../activities/ledger/ledger.service');
+  const { newId } = await import('../lib/crypto');
+  const ledger = createLedgerService(db);
+  const id = newId('account');
+  const currency = opts.currency ?? 'USD';
+  await ledger.createAccount({ id, customerId, currency, kind: 'customer', type: 'CHECKING' });
+  if (opts.fund) {
+    await ledger.deposit({ id: `test-fund:${id}`, accountId: id, amount: opts.fund, currency, reference: 'test' });
+  }
+  return id;
+}
+
+/** A row in the transfers read model (no workflow behind it): for read/authorization tests. */
+export async function createTestTransferRow(
+  db: Database['db'],
+  input: { customerId: string; fromAccountId: string; toAccountId: string; status?: string; createdAt?: Date },
+): Promise<string> {
+  const { transfers } = await import('../../db/schema/transfers');
+  const { newId } = await import('../lib/crypto');
+  const id = newId('transfer');
+  const status = (input.status ?? 'COMPLETED') as 'COMPLETED';
+  const at = input.createdAt ?? new Date();
+  await db.insert(transfers).values({
+    id,
+    workflowId: `transfer-${id}`,
+    customerId: input.customerId,
+    fromAccountId: input.fromAccountId,
+    toAccountId: input.toAccountId,
+    amount: 1234n,
+    currency: 'USD',
+    memo: 'fixture',
+    status,
+    timeline: [{ status: 'PENDING', at: at.toISOString() }, { status, at: at.toISOString() }],
+    version: 2,
+    createdAt: at,
+    updatedAt: at,
+  });
+  return id;
+}
