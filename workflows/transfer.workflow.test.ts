@@ -4,7 +4,10 @@
  * the real update helpers, and checks status, failure code, timeline, the stub ledger's holds,
  * events, the read-model sync and the search attributes.
  */
+import { temporal } from '@temporalio/proto';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
+import fs from 'node:fs/promises';
+import path from 'node:path';
 import { ledgerIds, workflowIds } from '../domain/ids';
 import {
   approveTransfer,
@@ -74,6 +77,28 @@ describe('TransferWorkflow (stubbed activities)', () => {
       .result();
   const statusOf = (transferId: string) => getTransferStatus(env.client, transferId);
 
+  /** RECORD_HISTORIES=1: save this path's history as a replay fixture (see docs/workflow-versioning.md). */
+  async function record(name: string, transferId: string): Promise<void> {
+    if (process.env.RECORD_HISTORIES !== '1') return;
+    const handle = env.client.workflow.getHandle(workflowIds.transfer(transferId));
+    await handle.result();
+    const history = await handle.fetchHistory();
+    const dir = path.join(__dirname, '..', 'test', 'fixtures', 'histories');
+    await fs.mkdir(dir, { recursive: true });
+    await fs.writeFile(
+      path.join(dir, `transfer-${name}.json`),
+      JSON.stringify(
+        temporal.api.history.v1.History.toObject(history as temporal.api.history.v1.History, {
+          longs: String,
+          enums: String,
+          bytes: String,
+        }),
+        null,
+        1,
+      ),
+    );
+  }
+
   it('happy path: held, posted, events published, parties notified, read model and search attributes current', async () => {
     const { world, transferId, input, from, to } = setup();
     await withWorker(env, { activities: world.activities }, async (taskQueue) => {
@@ -124,6 +149,7 @@ describe('TransferWorkflow (stubbed activities)', () => {
       expect(description.typedSearchAttributes.get(SA.workflowKind)).toBe('transfer');
       expect(description.typedSearchAttributes.get(SA.accountId)).toBe(from);
       expect(description.typedSearchAttributes.get(SA.amountMinor)).toBe(2500);
+      await record('happy-path', transferId);
     });
   });
 
@@ -139,6 +165,7 @@ describe('TransferWorkflow (stubbed activities)', () => {
       expect(world.holds.size).toBe(0);
       expect(world.accounts.get(from)!.available).toBe(1000n);
       expect(world.events.map((e) => e.type)).toEqual(['transfer.failed']);
+      await record('insufficient-funds', transferId);
     });
   });
 
@@ -151,6 +178,7 @@ describe('TransferWorkflow (stubbed activities)', () => {
       const final = await result(transferId);
       expect(final.failureCode).toBe('ACCOUNT_FROZEN');
       expect(world.calls.some((c) => c.name === 'holdFunds')).toBe(false);
+      await record('account-frozen', transferId);
     });
   });
 
@@ -187,6 +215,7 @@ describe('TransferWorkflow (stubbed activities)', () => {
       await expect(
         rejectTransfer(env.client, transferId, { actor: 'usr_support1', reason: 'late' }),
       ).rejects.toMatchObject({ code: 'INVALID_STATE' });
+      await record('review-approve', transferId);
     });
   });
 
@@ -208,6 +237,7 @@ describe('TransferWorkflow (stubbed activities)', () => {
       expect(world.holds.get(ledgerIds.hold(transferId))?.state).toBe('VOIDED');
       expect(world.accounts.get(from)!.available).toBe(10_000_000n);
       expect(world.events.map((e) => e.type)).toContain('transfer.rejected');
+      await record('review-reject', transferId);
     });
   });
 
@@ -223,6 +253,7 @@ describe('TransferWorkflow (stubbed activities)', () => {
       expect(final.failureCode).toBe('REVIEW_TIMED_OUT');
       expect(final.review?.decision).toBe('TIMED_OUT');
       expect(world.holds.get(ledgerIds.hold(transferId))?.state).toBe('VOIDED');
+      await record('review-timeout', transferId);
     });
   });
 
@@ -240,6 +271,7 @@ describe('TransferWorkflow (stubbed activities)', () => {
       expect(final.failureCode).toBe('FRAUD_BLOCKED');
       expect(final.fraud?.score).toBe(99);
       expect(world.holds.get(ledgerIds.hold(transferId))?.state).toBe('VOIDED');
+      await record('fraud-block', transferId);
     });
   });
 
@@ -265,6 +297,7 @@ describe('TransferWorkflow (stubbed activities)', () => {
       expect(world.holds.get(ledgerIds.hold(transferId))?.state).toBe('VOIDED');
       expect(world.accounts.get(from)!.available).toBe(10_000_000n);
       expect(world.events.map((e) => e.type)).toContain('transfer.cancelled');
+      await record('cancel-before-posting', transferId);
     });
   });
 
@@ -292,6 +325,7 @@ describe('TransferWorkflow (stubbed activities)', () => {
       await expect(
         cancelTransfer(env.client, transferId, { actor: 'cus_owner', reason: 'again' }),
       ).rejects.toMatchObject({ code: 'CANNOT_CANCEL' });
+      await record('cancel-refused-after-posting', transferId);
     });
   });
 
@@ -332,6 +366,7 @@ describe('TransferWorkflow (stubbed activities)', () => {
       await expect(
         retryTransfer(env.client, transferId, { actor: 'usr_ops', reason: 'again' }),
       ).rejects.toMatchObject({ code: 'INVALID_STATE' });
+      await record('attention-retry', transferId);
     });
   });
 
@@ -353,6 +388,7 @@ describe('TransferWorkflow (stubbed activities)', () => {
       expect(statuses(final)).toEqual(['PENDING', 'FUNDS_HELD', 'NEEDS_ATTENTION', 'CANCELLED']);
       expect(world.holds.get(ledgerIds.hold(transferId))?.state).toBe('VOIDED');
       expect(world.accounts.get(from)!.available).toBe(100_000n);
+      await record('attention-cancel', transferId);
     });
   });
 
@@ -372,6 +408,7 @@ describe('TransferWorkflow (stubbed activities)', () => {
       world.failing.delete('holdFunds');
       await retryTransfer(env.client, transferId, { actor: 'usr_ops', reason: 'db back' });
       expect((await result(transferId)).status).toBe('COMPLETED');
+      await record('attention-before-hold', transferId);
     });
   });
 });
