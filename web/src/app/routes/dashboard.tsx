@@ -1,3 +1,4 @@
+import { Navigate } from 'react-router-dom';
 import { ButtonLink } from '@/components/ui/Button';
 import { PageHeader } from '@/components/ui/Card';
 import { Notice } from '@/components/ui/States';
@@ -17,6 +18,9 @@ export function DashboardPage() {
   const accounts = useAccounts({ refetchInterval: 15_000 });
   const first = me.data?.fullName?.split(' ')[0];
   const kyc = me.data?.kycStatus;
+  // Staff without a customer profile have no accounts: their home is the console.
+  if (me.data && !me.data.roles.includes('customer') && !me.data.customerId)
+    return <Navigate to="/support" replace />;
   return (
     <>
       <PageHeader
