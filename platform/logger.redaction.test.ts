@@ -30,13 +30,20 @@ log.child({ requestId: 'req-1' }).warn({ token: s.token }, 'child logger');
 describe('log redaction', () => {
   it('never prints an auth header, a password, a token or a national id', () => {
     const root = path.resolve(__dirname, '..');
-    const out = execFileSync(process.execPath, ['--require', require.resolve('tsx/cjs'), '-e', script], {
-      cwd: root,
-      env: { ...process.env, SECRETS: JSON.stringify(SECRETS), LOG_LEVEL: 'info' },
-      encoding: 'utf8',
-      timeout: 30_000,
-    });
-    const lines = out.trim().split('\n').map((l) => JSON.parse(l) as Record<string, unknown>);
+    const out = execFileSync(
+      process.execPath,
+      ['--require', require.resolve('tsx/cjs'), '-e', script],
+      {
+        cwd: root,
+        env: { ...process.env, SECRETS: JSON.stringify(SECRETS), LOG_LEVEL: 'info' },
+        encoding: 'utf8',
+        timeout: 30_000,
+      },
+    );
+    const lines = out
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l) as Record<string, unknown>);
     expect(lines).toHaveLength(7);
     for (const secret of Object.values(SECRETS)) {
       expect(out).not.toContain(secret);
@@ -44,7 +51,9 @@ describe('log redaction', () => {
     // The structure stays, the values are censored.
     expect(out).toContain('[REDACTED]');
     const [request, , , body, top, nested] = lines;
-    expect((request!.req as { headers: Record<string, string> }).headers.authorization).toBe('[REDACTED]');
+    expect((request!.req as { headers: Record<string, string> }).headers.authorization).toBe(
+      '[REDACTED]',
+    );
     expect((body!.body as Record<string, string>).email).toBe('a@example.com');
     expect(top!.nationalId).toBe('[REDACTED]');
     expect((nested!.customer as Record<string, string>).id).toBe('cus_1');

@@ -107,7 +107,10 @@ export const ledgerTotals = new Gauge({
       this.set({ currency: r.currency, side: 'debits', phase: 'posted' }, Number(r.debitsPosted));
       this.set({ currency: r.currency, side: 'credits', phase: 'posted' }, Number(r.creditsPosted));
       this.set({ currency: r.currency, side: 'debits', phase: 'pending' }, Number(r.debitsPending));
-      this.set({ currency: r.currency, side: 'credits', phase: 'pending' }, Number(r.creditsPending));
+      this.set(
+        { currency: r.currency, side: 'credits', phase: 'pending' },
+        Number(r.creditsPending),
+      );
     }
   },
 });
@@ -233,7 +236,10 @@ export const metrics = {
 
 /** Every harbor_* metric (not the default process metrics). */
 export function harborMetricNames(): string[] {
-  return registry.getMetricsAsArray().map((m) => m.name).filter((n) => n.startsWith('harbor_'));
+  return registry
+    .getMetricsAsArray()
+    .map((m) => m.name)
+    .filter((n) => n.startsWith('harbor_'));
 }
 
 /**
@@ -278,7 +284,9 @@ export function serveMetrics(opts: MetricsServerOptions): Promise<http.Server> {
           res.writeHead(405).end();
         } else if (path === '/metrics') {
           const extra = opts.temporalMetricsUrl ? [await fetchText(opts.temporalMetricsUrl)] : [];
-          res.writeHead(200, { 'content-type': METRICS_CONTENT_TYPE }).end(await renderMetrics(extra));
+          res
+            .writeHead(200, { 'content-type': METRICS_CONTENT_TYPE })
+            .end(await renderMetrics(extra));
         } else if (path === '/health') {
           res.writeHead(200, { 'content-type': 'application/json' }).end('{"status":"ok"}');
         } else if (path === '/ready') {

@@ -86,7 +86,9 @@ export interface TemporalRuntimeOptions {
 }
 
 /** Runtime.install options with the Core SDK metrics on a Prometheus endpoint. */
-export function temporalRuntimeOptions(opts: TemporalRuntimeOptions): Parameters<typeof Runtime.install>[0] {
+export function temporalRuntimeOptions(
+  opts: TemporalRuntimeOptions,
+): Parameters<typeof Runtime.install>[0] {
   return {
     logger: opts.logger ?? new DefaultLogger('WARN'),
     telemetryOptions: opts.metricsBindAddress

@@ -42,7 +42,13 @@ async function waitFor<T>(fn: () => T | undefined, ms = 10_000): Promise<T> {
   for (;;) {
     const v = fn();
     if (v !== undefined) return v;
-    if (Date.now() > end) throw new Error(`timed out waiting for spans; have: ${exporter.getFinishedSpans().map((s) => s.name).join(', ')}`);
+    if (Date.now() > end)
+      throw new Error(
+        `timed out waiting for spans; have: ${exporter
+          .getFinishedSpans()
+          .map((s) => s.name)
+          .join(', ')}`,
+      );
     await new Promise((r) => setTimeout(r, 100));
   }
 }
@@ -71,7 +77,14 @@ describe('tracing', () => {
     const { code } = await bundleWorkflowCode({
       workflowsPath: require.resolve('../workflows/smoke.workflow'),
       workflowInterceptorModules: WORKFLOW_INTERCEPTOR_MODULES,
-      logger: { trace() {}, debug() {}, info() {}, warn() {}, error: console.error, log() {} } as never,
+      logger: {
+        trace() {},
+        debug() {},
+        info() {},
+        warn() {},
+        error: console.error,
+        log() {},
+      } as never,
     });
     const telemetry = temporalWorkerTelemetry(tracing);
     const nativeConnection = await NativeConnection.connect({ address });
@@ -91,7 +104,11 @@ describe('tracing', () => {
     });
 
     const connection = await Connection.connect({ address });
-    const client = new Client({ connection, namespace, interceptors: temporalClientInterceptors() });
+    const client = new Client({
+      connection,
+      namespace,
+      interceptors: temporalClientInterceptors(),
+    });
 
     const app = Fastify({ logger: false });
     await app.register(observabilityPlugin);
@@ -124,15 +141,26 @@ describe('tracing', () => {
       const inTrace = spans.filter((s) => s.spanContext().traceId === traceId);
       const find = (pred: (s: ReadableSpan) => boolean, what: string) => {
         const s = inTrace.find(pred);
-        if (!s) throw new Error(`no ${what} span in trace ${traceId}: ${spans.map((x) => x.name).join(', ')}`);
+        if (!s)
+          throw new Error(
+            `no ${what} span in trace ${traceId}: ${spans.map((x) => x.name).join(', ')}`,
+          );
         return s;
       };
-      const httpSpan = find((s) => s.kind === SpanKind.SERVER && /POST/.test(s.name), 'HTTP server');
+      const httpSpan = find(
+        (s) => s.kind === SpanKind.SERVER && /POST/.test(s.name),
+        'HTTP server',
+      );
       find((s) => s.name === 'StartWorkflow:smokeWorkflow', 'client start');
       const run = find((s) => s.name === 'RunWorkflow:smokeWorkflow', 'workflow');
       find((s) => s.name === 'StartActivity:echo', 'workflow → activity');
       const activity = find((s) => s.name === 'RunActivity:echo', 'activity');
-      const db = find((s) => s.attributes['db.system'] === 'postgresql' || s.attributes['db.system.name'] === 'postgresql', 'Postgres');
+      const db = find(
+        (s) =>
+          s.attributes['db.system'] === 'postgresql' ||
+          s.attributes['db.system.name'] === 'postgresql',
+        'Postgres',
+      );
       // The DB span sits under the activity span, and the workflow span carries the workflow id.
       expect(db.parentSpanContext?.spanId).toBe(activity.spanContext().spanId);
       expect(String(run.attributes.workflowId)).toMatch(/^tracing-/);

@@ -151,7 +151,10 @@ export function instrumentLoadedModules(tracing: Tracing, modules: Record<string
   for (const instrumentation of tracing.instrumentations) {
     const defs = (
       instrumentation as unknown as {
-        getModuleDefinitions?: () => Array<{ name: string; patch?: (m: unknown, v?: string) => unknown }>;
+        getModuleDefinitions?: () => Array<{
+          name: string;
+          patch?: (m: unknown, v?: string) => unknown;
+        }>;
       }
     ).getModuleDefinitions?.();
     for (const def of defs ?? []) {
@@ -216,8 +219,11 @@ export function workflowSpanProcessor(target: SpanProcessor): SpanProcessor {
         };
       }
       if (!s.instrumentationScope) {
-        (s as { instrumentationScope?: V1ShapedSpan['instrumentationScope'] }).instrumentationScope =
-          s.instrumentationLibrary ?? { name: '@temporalio/interceptor-workflow' };
+        (
+          s as { instrumentationScope?: V1ShapedSpan['instrumentationScope'] }
+        ).instrumentationScope = s.instrumentationLibrary ?? {
+          name: '@temporalio/interceptor-workflow',
+        };
       }
       target.onEnd(span);
     },
