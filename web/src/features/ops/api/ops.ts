@@ -7,7 +7,12 @@ export const depositBody = z.object({
   accountId: z.string().min(1, 'Enter the account id.'),
   amount: z.number().int().positive().max(1_000_000_000_000_000),
   currency: z.enum(['USD', 'EUR', 'GBP', 'JPY', 'CHF']),
-  reference: z.string().trim().min(1, 'Enter a reference.').max(100),
+  reference: z
+    .string()
+    .trim()
+    .min(1, 'Enter a reference.')
+    .max(100)
+    .regex(/^[\x21-\x7e]+$/, 'Use letters, digits and punctuation, without spaces.'),
 });
 export type DepositBody = z.infer<typeof depositBody>;
 
@@ -27,6 +32,7 @@ const totalsSchema = z.union([
 ]);
 export const invariantSchema = z
   .object({
+    problems: z.array(z.string()).default([]),
     balanced: z.boolean(),
     totals: totalsSchema.optional(),
     checkedAt: z.string().optional(),

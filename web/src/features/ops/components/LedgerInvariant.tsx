@@ -20,6 +20,13 @@ export function LedgerInvariant() {
               ? 'Balanced: total debits equal total credits in every currency.'
               : 'NOT balanced: debits and credits differ. Page the on-call engineer.'}
           </Notice>
+          {q.data.problems.length > 0 && (
+            <ul className="form-error" style={{ margin: 0, paddingLeft: 28 }}>
+              {q.data.problems.map((p) => (
+                <li key={p}>{p}</li>
+              ))}
+            </ul>
+          )}
           <div className="table-wrap">
             <table className="table">
               <caption className="sr-only">Totals per currency</caption>
