@@ -10,6 +10,7 @@ import { createFraudActivities } from './fraud/fraud.activities';
 import { createNotifyActivities } from './notify/notify.activities';
 import { createKycActivities } from './kyc/kyc.activities';
 import { createAccountActivities } from './accounts/accounts.activities';
+import { createScheduleActivities } from './schedules/schedules.activities';
 import { createTransferActivities } from './transfers/transfers.activities';
 
 export function createActivities(_deps: ActivityDeps) {
@@ -21,6 +22,7 @@ export function createActivities(_deps: ActivityDeps) {
     ...createNotifyActivities({ db: _deps.db, logger: _deps.logger, config: _deps.config }),
     ...createKycActivities({ db: _deps.db, dataDir: _deps.config.DATA_DIR }),
     ...createAccountActivities({ db: _deps.db }),
+    ...createScheduleActivities({ db: _deps.db }),
     ...createTransferActivities({ db: _deps.db }),
   };
 }

@@ -3,3 +3,4 @@ export * from './smoke.workflow';
 export { transferWorkflow } from './transfer.workflow';
 export { kycWorkflow } from './kyc.workflow';
 export { accountOpeningWorkflow, accountLifecycleWorkflow } from './account-opening.workflow';
+export { scheduledPaymentWorkflow } from './scheduled-payment.workflow';
