@@ -8,6 +8,7 @@
  *   between attempts), then the record goes to the `dead-letter` topic with the error in headers and
  *   the offset is committed: a poison message never blocks its partition.
  */
+import { sql } from 'drizzle-orm';
 import type { Consumer, EachMessagePayload, IHeaders, Kafka, Producer } from 'kafkajs';
 import type { Db } from '../db/client';
 import { processedEvents } from '../db/schema';
@@ -184,6 +185,12 @@ export async function startConsumer(
           }
         }
       }
+      // An outage is not poison: if Postgres itself is unreachable, fail the message so kafkajs
+      // redelivers it later instead of dead-lettering healthy events.
+      await deps.db.execute(sql`select 1`).catch((err: unknown) => {
+        log.error({ err: String(err) }, 'database unavailable; message will be redelivered');
+        throw err;
+      });
       await deadLetter(deps.producer, dlq, handler.name, payload, lastError, maxAttempts);
       log.error({ eventId: received.event.id, attempts: maxAttempts }, 'event dead-lettered');
     },
