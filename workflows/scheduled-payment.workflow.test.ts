@@ -134,9 +134,14 @@ describe('ScheduledPaymentWorkflow (time skipping)', () => {
     throw new Error(`schedule ${scheduleId} never reached the expected state`);
   }
 
-  it('pays 12 monthly occurrences on day 31 (Jan 31 → Feb 29 in 2028 …) in seconds, with continue-as-new', async () => {
+  it('pays 12 monthly occurrences on day 31 (Jan 31 → Feb 29 of a leap year …) in seconds, with continue-as-new', async () => {
     const customerId = await createApprovedCustomer(database.db);
     const { from, to } = await accountsFor(customerId, 100_000n);
+    // The next Jan 31 of a leap year after the test server's clock, so Feb 29 is exercised.
+    const serverNow = await env.currentTimeMs();
+    let year = new Date(serverNow).getUTCFullYear();
+    while (year % 4 !== 0 || Date.UTC(year, 0, 31, 9) <= serverNow + DAY) year++;
+    const startAt = new Date(Date.UTC(year, 0, 31, 9)).toISOString();
     const started = Date.now();
     const result = await run(async (deps) => {
       const created = await createScheduledPayment(
@@ -150,14 +155,14 @@ describe('ScheduledPaymentWorkflow (time skipping)', () => {
           memo: 'rent',
           schedule: {
             frequency: 'MONTHLY',
-            startAt: '2028-01-31T09:00:00.000Z',
+            startAt,
             dayOfMonth: 31,
             maxCount: 12,
           },
         },
-        { occurrencesPerRun: 5 },
+        { occurrencesPerRun: 5, now: new Date(serverNow) },
       );
-      expect(created.nextRunAt).toBe('2028-01-31T09:00:00.000Z');
+      expect(created.nextRunAt).toBe(startAt);
       return (await handleOf(created.id).result()) as ScheduledPaymentState;
     });
     const wallSeconds = (Date.now() - started) / 1000;
@@ -168,20 +173,10 @@ describe('ScheduledPaymentWorkflow (time skipping)', () => {
 
     const view = await getScheduledPayment(database.db, result.scheduleId);
     expect(view.status).toBe('COMPLETED');
-    expect(view.occurrences.map((o) => o.dueAt.slice(0, 10))).toEqual([
-      '2028-01-31',
-      '2028-02-29',
-      '2028-03-31',
-      '2028-04-30',
-      '2028-05-31',
-      '2028-06-30',
-      '2028-07-31',
-      '2028-08-31',
-      '2028-09-30',
-      '2028-10-31',
-      '2028-11-30',
-      '2028-12-31',
-    ]);
+    const lastDay = ['31', '29', '31', '30', '31', '30', '31', '31', '30', '31', '30', '31'];
+    expect(view.occurrences.map((o) => o.dueAt.slice(0, 10))).toEqual(
+      lastDay.map((d, i) => `${year}-${String(i + 1).padStart(2, '0')}-${d}`),
+    );
     for (const o of view.occurrences) {
       expect(o).toMatchObject({ status: 'COMPLETED', amount: 1_500n, attempts: 1 });
       expect(o.transferId).toBe(scheduledOccurrenceTransferId(result.scheduleId, o.dueAt));
