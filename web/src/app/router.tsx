@@ -8,15 +8,23 @@ import { OnboardingPage, OnboardingStatusPage, OpenAccountPage } from './routes/
 import { HistoryPage, NewTransferPage, TransferDetailPage } from './routes/transfers';
 import { ScheduledDetailPage, ScheduledListPage, ScheduledNewPage } from './routes/scheduled';
 import { AssistantPage, NotFoundPage, NotificationsPage, SettingsPage } from './routes/misc';
-import {
-  OpsDepositsPage,
-  OpsFraudRulesPage,
-  OpsLedgerPage,
-  SupportAccountsPage,
-  SupportAuditPage,
-  SupportKycPage,
-  SupportQueuesPage,
-} from './routes/support';
+import type { ComponentType } from 'react';
+
+// The console is code-split: customers never download it.
+const loadConsole = () => import('./routes/support');
+type ConsoleModule = Awaited<ReturnType<typeof loadConsole>>;
+const page = (name: keyof ConsoleModule, roles?: string[]) => async () => {
+  const Page = (await loadConsole())[name] as ComponentType;
+  return {
+    Component: roles
+      ? () => (
+          <RequireAuth roles={roles}>
+            <Page />
+          </RequireAuth>
+        )
+      : Page,
+  };
+};
 
 function Root() {
   return (
@@ -63,34 +71,13 @@ export const router = createBrowserRouter([
           </RequireAuth>
         ),
         children: [
-          { index: true, element: <SupportQueuesPage /> },
-          { path: 'kyc', element: <SupportKycPage /> },
-          { path: 'accounts', element: <SupportAccountsPage /> },
-          { path: 'audit', element: <SupportAuditPage /> },
-          {
-            path: 'ops/deposits',
-            element: (
-              <RequireAuth roles={['ops']}>
-                <OpsDepositsPage />
-              </RequireAuth>
-            ),
-          },
-          {
-            path: 'ops/fraud-rules',
-            element: (
-              <RequireAuth roles={['ops']}>
-                <OpsFraudRulesPage />
-              </RequireAuth>
-            ),
-          },
-          {
-            path: 'ops/ledger',
-            element: (
-              <RequireAuth roles={['ops']}>
-                <OpsLedgerPage />
-              </RequireAuth>
-            ),
-          },
+          { index: true, lazy: page('SupportQueuesPage') },
+          { path: 'kyc', lazy: page('SupportKycPage') },
+          { path: 'accounts', lazy: page('SupportAccountsPage') },
+          { path: 'audit', lazy: page('SupportAuditPage') },
+          { path: 'ops/deposits', lazy: page('OpsDepositsPage', ['ops']) },
+          { path: 'ops/fraud-rules', lazy: page('OpsFraudRulesPage', ['ops']) },
+          { path: 'ops/ledger', lazy: page('OpsLedgerPage', ['ops']) },
         ],
       },
       { path: '*', element: <NotFoundPage /> },

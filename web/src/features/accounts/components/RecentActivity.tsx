@@ -5,7 +5,12 @@ import { formatDate, titleCase } from '@/lib/format';
 import { plainMessage } from '@/lib/errors';
 import type { Account } from '../api/accounts';
 import { entryTime, signedAmount, useRecentEntries } from '../api/entries';
-import { MonthlyChart } from './MonthlyChart';
+import { lazy, Suspense } from 'react';
+
+// recharts is large: load it after the balances are on screen.
+const MonthlyChart = lazy(() =>
+  import('./MonthlyChart').then((m) => ({ default: m.MonthlyChart })),
+);
 
 export function RecentActivity({ accounts }: { accounts: Account[] }) {
   const entries = useRecentEntries(accounts.map((a) => a.id));
@@ -57,7 +62,9 @@ export function RecentActivity({ accounts }: { accounts: Account[] }) {
         {entries.isPending && accounts.length > 0 ? (
           <SkeletonRows rows={5} label="Loading chart" />
         ) : (
-          <MonthlyChart entries={entries.data ?? []} currency={accounts[0]?.currency ?? 'USD'} />
+          <Suspense fallback={<SkeletonRows rows={5} label="Loading chart" />}>
+            <MonthlyChart entries={entries.data ?? []} currency={accounts[0]?.currency ?? 'USD'} />
+          </Suspense>
         )}
       </Card>
     </div>
