@@ -72,7 +72,17 @@ const NATIVE_PORTS: Record<string, number[]> = {
 
 describe('docker-compose.yml', () => {
   it('defines the infrastructure and application services', () => {
-    for (const name of ['temporal', 'temporal-ui', 'postgres', 'redis', 'kafka', 'api', 'worker', 'consumers', 'web']) {
+    for (const name of [
+      'temporal',
+      'temporal-ui',
+      'postgres',
+      'redis',
+      'kafka',
+      'api',
+      'worker',
+      'consumers',
+      'web',
+    ]) {
       expect(compose.services).toHaveProperty(name);
     }
     expect(compose.services.postgres!.image).toMatch(/^postgres:15/);
@@ -104,7 +114,14 @@ describe('docker-compose.yml', () => {
     const { source, names } = allowedEnvNames();
     for (const name of ['api', 'worker', 'consumers']) {
       const used = envNames(compose.services[name]!);
-      for (const required of ['DATABASE_URL', 'REDIS_URL', 'KAFKA_BROKERS', 'TEMPORAL_ADDRESS', 'TEMPORAL_NAMESPACE', 'JWT_SECRET']) {
+      for (const required of [
+        'DATABASE_URL',
+        'REDIS_URL',
+        'KAFKA_BROKERS',
+        'TEMPORAL_ADDRESS',
+        'TEMPORAL_NAMESPACE',
+        'JWT_SECRET',
+      ]) {
         expect(used).toContain(required);
       }
       const unknown = used.filter((n) => !names.has(n));
@@ -125,7 +142,10 @@ describe('docker-compose.yml', () => {
     const kafkaSh = fs.readFileSync(path.join(ROOT, 'infra/lib/kafka.sh'), 'utf8');
     const temporalSh = fs.readFileSync(path.join(ROOT, 'infra/lib/temporal.sh'), 'utf8');
     const nativeTopics = /KAFKA_TOPICS=\(([^)]*)\)/.exec(kafkaSh)![1]!.trim().split(/\s+/);
-    const nativeSAs = /TEMPORAL_SEARCH_ATTRIBUTES=\(([^)]*)\)/.exec(temporalSh)![1]!.trim().split(/\s+/);
+    const nativeSAs = /TEMPORAL_SEARCH_ATTRIBUTES=\(([^)]*)\)/
+      .exec(temporalSh)![1]!
+      .trim()
+      .split(/\s+/);
     const topicsCmd = String(compose.services['kafka-topics']!.command);
     const saCmd = String(compose.services['temporal-setup']!.command);
     expect(nativeTopics.length).toBeGreaterThanOrEqual(8);
