@@ -41,6 +41,10 @@ import opsRoutes from './routes/ops.routes';
 import supportRoutes from './routes/support.routes';
 import systemRoutes from './routes/system.routes';
 import transfersRoutes from './routes/transfers.routes';
+import kycRoutes from './routes/kyc.routes';
+import supportKycRoutes from './routes/support-kyc.routes';
+import accountOpeningRoutes from './routes/account-opening.routes';
+import scheduledPaymentsRoutes from './routes/scheduled-payments.routes';
 import type { AppDeps, AppOptions } from './types';
 
 registerAjvFormats();
@@ -53,6 +57,10 @@ const API_ROUTES: FastifyPluginAsync<any>[] = [
   transfersRoutes,
   supportRoutes,
   opsRoutes,
+  kycRoutes,
+  supportKycRoutes,
+  accountOpeningRoutes,
+  scheduledPaymentsRoutes,
 ];
 
 const REQUEST_ID = /^[A-Za-z0-9._:-]{8,128}$/;

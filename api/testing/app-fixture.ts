@@ -59,9 +59,9 @@ export function fakeIp(): string {
 
 export async function startTestApp(
   options: AppOptions = {},
-  extra: { temporal?: TemporalProvider; kafka?: Kafka } = {},
+  extra: { temporal?: TemporalProvider; kafka?: Kafka; config?: Partial<Config> } = {},
 ): Promise<TestApp> {
-  const config = parseConfig(process.env);
+  const config: Config = { ...parseConfig(process.env), ...extra.config };
   const database = createDatabase(config.DATABASE_URL, { max: 4 });
   const redis = createRedis(config.REDIS_URL);
   const prefix = `test:${randomUUID().slice(0, 8)}:`;
