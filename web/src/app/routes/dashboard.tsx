@@ -1,4 +1,4 @@
-import { Navigate } from 'react-router-dom';
+import { Link, Navigate } from 'react-router-dom';
 import { ButtonLink } from '@/components/ui/Button';
 import { PageHeader } from '@/components/ui/Card';
 import { Notice } from '@/components/ui/States';
@@ -39,12 +39,13 @@ export function DashboardPage() {
         <Notice tone={kyc === 'REJECTED' ? 'danger' : 'info'}>
           {kyc === 'NOT_STARTED' ? (
             <>
-              Verify your identity to open an account. <a href="/onboarding">Start verification</a>
+              Verify your identity to open an account.{' '}
+              <Link to="/onboarding">Start verification</Link>
             </>
           ) : (
             <>
               Your identity verification is {kyc === 'REJECTED' ? 'not approved' : 'in progress'}.{' '}
-              <a href="/onboarding/status">See status</a>
+              <Link to="/onboarding/status">See status</Link>
             </>
           )}
         </Notice>
