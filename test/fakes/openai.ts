@@ -4,7 +4,7 @@
  * (HTTP 500), `hang` (headers, one chunk, then silence: a timeout). Records request bodies.
  */
 import http from 'node:http';
-import type { AddressInfo } from 'node:net';
+import type { AddressInfo, Socket } from 'node:net';
 
 export type FakeMode = 'ok' | 'error' | 'hang';
 
@@ -18,7 +18,7 @@ export interface FakeOpenAi {
 }
 
 export async function startFakeOpenAi(): Promise<FakeOpenAi> {
-  const sockets = new Set<import('node:net').Socket>();
+  const sockets = new Set<Socket>();
   const state: FakeOpenAi = {
     baseURL: '',
     mode: 'ok',
