@@ -182,6 +182,8 @@ cmd_up() {
 
 cmd_down() {
   parse_only "$@"
+  # The app processes (worker, consumers, api, web) go first, when the whole stack stops.
+  if [[ ${#SERVICES[@]} -eq ${#ALL_SERVICES[@]} ]]; then bash "$INFRA_DIR/apps.sh" down || true; fi
   take_lock
   local i s
   for ((i = ${#ALL_SERVICES[@]} - 1; i >= 0; i--)); do
@@ -225,6 +227,7 @@ cmd_status() {
   SERVICES=("${ALL_SERVICES[@]}")
   ensure_dirs
   cmd_status_inner
+  bash "$INFRA_DIR/apps.sh" status
 }
 
 cmd_logs() {
