@@ -29,7 +29,7 @@ export interface ActorInput {
   reason: string;
 }
 
-export type TransferStep = 'validate' | 'hold' | 'score' | 'post';
+export type TransferStep = 'validate' | 'hold' | 'score' | 'post' | 'void';
 
 export interface TransferSnapshot {
   transferId: string;

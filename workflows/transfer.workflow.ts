@@ -376,7 +376,7 @@ export async function transferWorkflow(
    * retry budget parks the transfer in NEEDS_ATTENTION (the hold stays) until support retries
    * the step or cancels the transfer.
    */
-  async function step<T>(name: TransferStep, fn: () => Promise<T>): Promise<T> {
+  async function step<T>(name: TransferStep, fn: () => Promise<T>, cancellable = true): Promise<T> {
     for (;;) {
       try {
         return await fn();
@@ -386,7 +386,9 @@ export async function transferWorkflow(
         state.attention = { step: name, message: messageOf(err).slice(0, 500), since: now() };
         setStatus('NEEDS_ATTENTION', `${name} out of retries`);
         await condition(
-          () => supportRetry !== undefined || (cancelRequest !== undefined && !postingStarted),
+          () =>
+            supportRetry !== undefined ||
+            (cancellable && cancelRequest !== undefined && !postingStarted),
         );
         state.attention = null;
         if (supportRetry === undefined) throw cancelled();
@@ -430,7 +432,8 @@ export async function transferWorkflow(
 
     // 2. Hold the funds. Its compensation is registered first: void, retried until done.
     compensations.unshift(async () => {
-      await voidHold(compensation, input.transferId);
+      // Retried forever; a refusal the ledger cannot get past parks it for support (never lost).
+      await step('void', () => voidHold(compensation, input.transferId), false);
       state.fundsHeld = false;
     });
     await step('hold', () =>
@@ -561,7 +564,8 @@ async function voidHold(ledger: TransferLedgerActivities, transferId: string): P
     ) {
       return;
     }
-    throw err;
+    // Unexpected refusal (e.g. a conflicting id): not a business outcome of this transfer.
+    throw new Error(`void refused: ${messageOf(err)}`);
   }
 }
 
