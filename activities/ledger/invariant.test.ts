@@ -79,7 +79,7 @@ describe('checkInvariant', () => {
     expect(text).toContain('differ from their transfers');
   });
 
-  it('detects a tampered pending total and a deleted hold', async () => {
+  it('detects a tampered pending total and a smuggled resolution; transfers are append-only', async () => {
     const a = await createFundedAccount(ledger, { balance: 100n });
     const b = await createFundedAccount(ledger);
     const hold = await ledger.holdFunds({
@@ -97,10 +97,30 @@ describe('checkInvariant', () => {
     );
     expect(pendingTampered.balanced).toBe(false);
     expect(pendingTampered.problems.join('\n')).toMatch(/debits_pending \d+ != credits_pending/);
-    const deleted = await reportWhileTampered((tx) =>
-      tx.delete(ledgerTransfers).where(eq(ledgerTransfers.id, hold.transfer.id)),
+    // Transfers are append-only: the database refuses to rewrite or delete them.
+    await expect(
+      db
+        .update(ledgerTransfers)
+        .set({ amount: 1n })
+        .where(eq(ledgerTransfers.id, hold.transfer.id)),
+    ).rejects.toThrow();
+    await expect(
+      db.delete(ledgerTransfers).where(eq(ledgerTransfers.id, hold.transfer.id)),
+    ).rejects.toThrow();
+    // A resolution row smuggled in without touching the totals is caught by the recomputation.
+    const smuggled = await reportWhileTampered((tx) =>
+      tx.insert(ledgerTransfers).values({
+        id: uniqueId('ltr', 'smuggled'),
+        debitAccountId: a,
+        creditAccountId: b,
+        amount: 40n,
+        currency: 'USD',
+        kind: 'void_pending',
+        pendingId: hold.transfer.id,
+      }),
     );
-    expect(deleted.balanced).toBe(false);
+    expect(smuggled.balanced).toBe(false);
+    expect(smuggled.problems.join('\n')).toContain(a);
     await ledger.voidPending({ id: uniqueId('ltr', 'v'), pendingId: hold.transfer.id });
   });
 });
