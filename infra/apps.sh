@@ -21,7 +21,12 @@ app_cmd() {
   worker) echo "node_modules/.bin/tsx bin/worker.ts" ;;
   consumers) echo "node_modules/.bin/tsx bin/consumers.ts" ;;
   api) echo "node_modules/.bin/tsx bin/api.ts" ;;
-  web) echo "node_modules/.bin/vite --config web/vite.config.ts web --host 127.0.0.1 --port $WEB_PORT --strictPort" ;;
+  web)
+    # npm may keep vite in the workspace's own node_modules
+    local vite=node_modules/.bin/vite
+    [[ -x web/node_modules/.bin/vite ]] && vite=web/node_modules/.bin/vite
+    echo "$vite --config web/vite.config.ts web --host 127.0.0.1 --port $WEB_PORT --strictPort"
+    ;;
   esac
 }
 
