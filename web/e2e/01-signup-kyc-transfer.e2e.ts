@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openBrowser, screenshot, type Browser } from './support/browser';
 import { api, pdfBytes, pngBytes, PASSWORD, staffToken } from './support/api';
 import { eventually } from './support/eventually';
-import { sendMoney, signIn, waitForTransferStatus } from './support/pages';
+import { go, sendMoney, signIn, waitForTransferStatus } from './support/pages';
 
 describe('journey 1: sign up → KYC auto-approved → open account → ops deposit → transfer → COMPLETED on both sides', () => {
   let b: Browser;
@@ -66,9 +66,10 @@ describe('journey 1: sign up → KYC auto-approved → open account → ops depo
     }, 60_000);
     await api.deposit(ops.token, accountId, 250_00);
     await eventually(async () => {
-      await page.reload();
+      await go(page, '/history');
+      await go(page, '/');
       expect(await page.getByTestId('available-balance').first().textContent()).toBe('$250.00');
-    });
+    }, 45_000);
 
     await sendMoney(page, { toAccountId: receiverAccount.id, amount: '75.25', memo: 'Dinner' });
     await page.waitForURL('**/transfers/*');
@@ -76,9 +77,10 @@ describe('journey 1: sign up → KYC auto-approved → open account → ops depo
     await screenshot(page, 'journey-1-transfer-completed');
 
     await eventually(async () => {
-      await page.goto('/');
+      await go(page, '/history');
+      await go(page, '/');
       expect(await page.getByTestId('available-balance').first().textContent()).toBe('$174.75');
-    });
+    }, 45_000);
     const receiverAfter = await api.account(receiver.token, receiverAccount.id);
     expect(receiverAfter.balances.available).toBe(75_25);
 

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openBrowser, screenshot, type Browser } from './support/browser';
 import { api, PASSWORD, staffToken } from './support/api';
-import { sendMoney, signIn } from './support/pages';
+import { go, sendMoney, signIn } from './support/pages';
 
 describe('journey 3: insufficient funds', () => {
   let b: Browser;
@@ -41,7 +41,7 @@ describe('journey 3: insufficient funds', () => {
     const list = await api.transfers(sender.token);
     expect(list.items.filter((t) => t.status === 'COMPLETED')).toHaveLength(0);
 
-    await page.goto('/');
+    await go(page, '/');
     expect(await page.getByTestId('available-balance').first().textContent()).toBe('$10.00');
   });
 });

@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
 import { openBrowser, screenshot, type Browser } from './support/browser';
 import { api, PASSWORD, staffToken } from './support/api';
-import { signIn } from './support/pages';
+import { go, signIn } from './support/pages';
 
 async function seriousViolations(page: Page) {
   const results = await new AxeBuilder({ page })
@@ -20,7 +20,7 @@ async function seriousViolations(page: Page) {
 }
 
 async function scan(page: Page, path: string, ready: string) {
-  await page.goto(path);
+  await go(page, path);
   await page.locator(ready).first().waitFor();
   await page.waitForTimeout(300);
   return { path, violations: await seriousViolations(page) };

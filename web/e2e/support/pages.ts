@@ -1,6 +1,22 @@
 import { expect } from 'vitest';
 import type { Page } from 'playwright-core';
 
+/**
+ * Client-side navigation (like clicking a link): keeps the in-memory access token, so journeys do
+ * not burn a token refresh per page (the API rate-limits auth routes per IP).
+ */
+export const go = async (page: Page, path: string) => {
+  const loaded = await page
+    .evaluate(() => Boolean(document.querySelector('#root > *')))
+    .catch(() => false);
+  if (!loaded) return void (await page.goto(path));
+  await page.evaluate((p) => {
+    window.history.pushState({}, '', p);
+    window.dispatchEvent(new PopStateEvent('popstate'));
+  }, path);
+  await page.waitForFunction((p) => `${location.pathname}${location.search}` === p, path);
+};
+
 /** Page objects: what a person does, in the words on the screen. */
 export const signIn = async (page: Page, email: string, password: string, path = '/sign-in') => {
   await page.goto(path);
@@ -13,7 +29,7 @@ export const sendMoney = async (
   page: Page,
   opts: { toAccountId: string; amount: string; fromAccountId?: string; memo?: string },
 ) => {
-  await page.goto('/transfer');
+  await go(page, '/transfer');
   if (opts.fromAccountId) await page.getByLabel('From').selectOption(opts.fromAccountId);
   await page.getByLabel('Recipient account number').fill(opts.toAccountId);
   await page.getByLabel('Amount').fill(opts.amount);
@@ -29,7 +45,7 @@ export const waitForTransferStatus = async (page: Page, status: string, timeout 
 };
 
 export const availableOn = async (page: Page) => {
-  await page.goto('/');
+  await go(page, '/');
   const card = page.getByTestId('available-balance').first();
   await card.waitFor();
   return (await card.textContent())?.trim();

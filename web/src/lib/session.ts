@@ -80,11 +80,19 @@ export const session = {
     }
     inflightRefresh = (async () => {
       try {
-        const res = await fetch(`${API_BASE}/auth/refresh`, {
-          method: 'POST',
-          headers: { 'content-type': 'application/json' },
-          body: JSON.stringify({ refreshToken }),
-        });
+        const send = () =>
+          fetch(`${API_BASE}/auth/refresh`, {
+            method: 'POST',
+            headers: { 'content-type': 'application/json' },
+            body: JSON.stringify({ refreshToken }),
+          });
+        let res = await send();
+        if (res.status === 429) {
+          // Rate limited: the token is still good; wait as told (at most 10 s) and try once more.
+          const wait = Math.min(10, Number(res.headers.get('retry-after')) || 2);
+          await new Promise((r) => setTimeout(r, wait * 1000));
+          res = await send();
+        }
         if (!res.ok) {
           session.clear();
           return false;
