@@ -25,15 +25,17 @@ import { instrumentLoadedModules, startTracing, type Tracing } from './tracing';
 
 const exporter = new InMemorySpanExporter();
 let tracing: Tracing;
+let restoreModules: () => void = () => undefined;
 
 beforeAll(() => {
   tracing = startTracing({ serviceName: 'harbor-tracing-test', exporter })!;
   // jest's module loader bypasses require hooks: patch the modules this test uses directly.
-  instrumentLoadedModules(tracing, { http, pg });
+  restoreModules = instrumentLoadedModules(tracing, { http, pg });
   installTemporalRuntime({});
 });
 
 afterAll(async () => {
+  restoreModules();
   await tracing?.shutdown();
 });
 
@@ -54,13 +56,20 @@ async function waitFor<T>(fn: () => T | undefined, ms = 10_000): Promise<T> {
 }
 
 describe('tracing', () => {
-  it('is off without an endpoint or exporter', () => {
-    // `tracing` is active in this file, so ask for a separate decision without side effects.
+  it('is off without an endpoint or exporter, and idempotent when on', () => {
     const saved = process.env.OTEL_EXPORTER_OTLP_ENDPOINT;
     delete process.env.OTEL_EXPORTER_OTLP_ENDPOINT;
     try {
-      expect(tracing).toBeDefined();
-      // A second start returns the same instance (idempotent).
+      jest.isolateModules(() => {
+        // A fresh copy of the module: nothing started yet in it.
+        // eslint-disable-next-line @typescript-eslint/no-require-imports
+        const fresh = require('./tracing') as {
+          startTracing: typeof startTracing;
+          currentTracing: () => unknown;
+        };
+        expect(fresh.startTracing({ serviceName: 'x' })).toBeUndefined();
+        expect(fresh.currentTracing()).toBeUndefined();
+      });
       expect(startTracing({ serviceName: 'x' })).toBe(tracing);
     } finally {
       if (saved !== undefined) process.env.OTEL_EXPORTER_OTLP_ENDPOINT = saved;

@@ -147,21 +147,30 @@ export function startTracing(opts: TracingOptions): Tracing | undefined {
  * (jest's module registry bypasses them). Pass the module objects the code under test uses:
  * `instrumentLoadedModules(tracing, { pg: require('pg') })`. Production never needs this.
  */
-export function instrumentLoadedModules(tracing: Tracing, modules: Record<string, unknown>): void {
+export function instrumentLoadedModules(
+  tracing: Tracing,
+  modules: Record<string, unknown>,
+): () => void {
+  type Def = {
+    name: string;
+    patch?: (m: unknown, v?: string) => unknown;
+    unpatch?: (m: unknown, v?: string) => unknown;
+  };
+  const undo: (() => void)[] = [];
   for (const instrumentation of tracing.instrumentations) {
     const defs = (
-      instrumentation as unknown as {
-        getModuleDefinitions?: () => Array<{
-          name: string;
-          patch?: (m: unknown, v?: string) => unknown;
-        }>;
-      }
+      instrumentation as unknown as { getModuleDefinitions?: () => Def[] }
     ).getModuleDefinitions?.();
     for (const def of defs ?? []) {
       const mod = modules[def.name];
-      if (mod && def.patch) def.patch(mod, readVersion(def.name));
+      if (!mod || !def.patch) continue;
+      const version = readVersion(def.name);
+      def.patch(mod, version);
+      undo.push(() => def.unpatch?.(mod, version));
     }
   }
+  /** Restores the modules (core modules such as http are shared by every test file of a worker). */
+  return () => undo.reverse().forEach((fn) => fn());
 }
 
 function readVersion(name: string): string | undefined {
