@@ -21,7 +21,9 @@ function multipart(kind: string, fileName: string, mime: string, bytes: Buffer) 
   const boundary = `----harbor${Date.now()}`;
   const payload = Buffer.concat([
     Buffer.from(`--${boundary}\r\nContent-Disposition: form-data; name="kind"\r\n\r\n${kind}\r\n`),
-    Buffer.from(`--${boundary}\r\nContent-Disposition: form-data; name="file"; filename="${fileName}"\r\nContent-Type: ${mime}\r\n\r\n`),
+    Buffer.from(
+      `--${boundary}\r\nContent-Disposition: form-data; name="file"; filename="${fileName}"\r\nContent-Type: ${mime}\r\n\r\n`,
+    ),
     bytes,
     Buffer.from(`\r\n--${boundary}--\r\n`),
   ]);
@@ -39,7 +41,10 @@ describe('onboarding routes', () => {
 
   beforeAll(async () => {
     env = await workflowEnv('existing');
-    t = await startTestApp({}, { temporal: async () => env.client, config: { TEMPORAL_TASK_QUEUE: taskQueue } });
+    t = await startTestApp(
+      {},
+      { temporal: async () => env.client, config: { TEMPORAL_TASK_QUEUE: taskQueue } },
+    );
     redis = createRedis(process.env.REDIS_URL!);
     producer = createKafka(process.env.KAFKA_BROKERS!.split(','), 'onboarding-api-test').producer({
       idempotent: true,
@@ -72,7 +77,13 @@ describe('onboarding routes', () => {
     throw new Error('timed out polling');
   }
 
-  async function upload(user: TestUser, kind: string, fileName: string, mime: string, bytes: Buffer) {
+  async function upload(
+    user: TestUser,
+    kind: string,
+    fileName: string,
+    mime: string,
+    bytes: Buffer,
+  ) {
     const body = multipart(kind, fileName, mime, bytes);
     return t.app.inject({
       method: 'POST',
@@ -88,7 +99,9 @@ describe('onboarding routes', () => {
       const staff = await t.support();
       const bob = await t.customer();
 
-      expect((await t.app.inject({ method: 'GET', url: '/api/v1/kyc', headers: alice.auth })).json()).toMatchObject({
+      expect(
+        (await t.app.inject({ method: 'GET', url: '/api/v1/kyc', headers: alice.auth })).json(),
+      ).toMatchObject({
         status: 'NOT_STARTED',
       });
       const refused = await t.app.inject({
@@ -101,12 +114,24 @@ describe('onboarding routes', () => {
       expect(refused.json().error.code).toBe('KYC_REQUIRED');
 
       // Documents: content-checked.
-      const fake = await upload(alice, 'ID_DOCUMENT', 'passport.pdf', 'application/pdf', Buffer.alloc(300, 0x41));
+      const fake = await upload(
+        alice,
+        'ID_DOCUMENT',
+        'passport.pdf',
+        'application/pdf',
+        Buffer.alloc(300, 0x41),
+      );
       expect(fake.statusCode).toBe(400);
       expect(fake.json().error.code).toBe('INVALID_DOCUMENT');
       const idDoc = await upload(alice, 'ID_DOCUMENT', 'passport.png', 'image/png', pngBytes());
       expect(idDoc.statusCode).toBe(201);
-      const poa = await upload(alice, 'PROOF_OF_ADDRESS', 'bill.pdf', 'application/pdf', pdfBytes());
+      const poa = await upload(
+        alice,
+        'PROOF_OF_ADDRESS',
+        'bill.pdf',
+        'application/pdf',
+        pdfBytes(),
+      );
       expect(poa.statusCode).toBe(201);
 
       const submitted = await t.app.inject({
@@ -126,17 +151,29 @@ describe('onboarding routes', () => {
       expect(submitted.json()).toMatchObject({ status: 'PENDING', attempt: 1 });
 
       const inReview = await poll(async () => {
-        const r = (await t.app.inject({ method: 'GET', url: '/api/v1/kyc', headers: alice.auth })).json();
+        const r = (
+          await t.app.inject({ method: 'GET', url: '/api/v1/kyc', headers: alice.auth })
+        ).json();
         return r.status === 'IN_REVIEW' ? r : undefined;
       });
       expect(inReview.reasons).toEqual(['PEP_MATCH']);
       expect(inReview.attempts[0].nationalIdMasked).toBe('•••• 5678');
       expect(JSON.stringify(inReview)).not.toContain('12345678');
 
-      const queue = await t.app.inject({ method: 'GET', url: '/api/v1/support/kyc?status=IN_REVIEW&limit=100', headers: staff.auth });
+      const queue = await t.app.inject({
+        method: 'GET',
+        url: '/api/v1/support/kyc?status=IN_REVIEW&limit=100',
+        headers: staff.auth,
+      });
       expect(queue.statusCode).toBe(200);
-      expect(queue.json().items.some((i: { customerId: string }) => i.customerId === alice.customerId)).toBe(true);
-      const notStaff = await t.app.inject({ method: 'GET', url: '/api/v1/support/kyc', headers: alice.auth });
+      expect(
+        queue.json().items.some((i: { customerId: string }) => i.customerId === alice.customerId),
+      ).toBe(true);
+      const notStaff = await t.app.inject({
+        method: 'GET',
+        url: '/api/v1/support/kyc',
+        headers: alice.auth,
+      });
       expect(notStaff.statusCode).toBe(403);
 
       const approved = await t.app.inject({
@@ -161,19 +198,33 @@ describe('onboarding routes', () => {
           method: 'POST',
           url: '/api/v1/accounts',
           headers: { ...alice.auth, ...idem() },
-          payload: { type: 'CHECKING', currency: 'USD', ...(initialDeposit ? { initialDeposit } : {}) },
+          payload: {
+            type: 'CHECKING',
+            currency: 'USD',
+            ...(initialDeposit ? { initialDeposit } : {}),
+          },
         });
         expect(res.statusCode).toBe(202);
         const { id } = res.json();
         await poll(async () => {
-          const r = await t.app.inject({ method: 'GET', url: `/api/v1/accounts/${id}/opening`, headers: alice.auth });
+          const r = await t.app.inject({
+            method: 'GET',
+            url: `/api/v1/accounts/${id}/opening`,
+            headers: alice.auth,
+          });
           return r.statusCode === 200 && r.json().status === 'OPEN' ? r.json() : undefined;
         });
         return id as string;
       };
       const checking = await open(50_000);
       const savings = await open();
-      const account = (await t.app.inject({ method: 'GET', url: `/api/v1/accounts/${checking}`, headers: alice.auth })).json();
+      const account = (
+        await t.app.inject({
+          method: 'GET',
+          url: `/api/v1/accounts/${checking}`,
+          headers: alice.auth,
+        })
+      ).json();
       expect(account).toMatchObject({ status: 'ACTIVE', balances: { posted: 50_000 } });
       expect(account.number).toMatch(/^\d{10}$/);
 
@@ -203,29 +254,76 @@ describe('onboarding routes', () => {
           toAccountId: savings,
           amount: 2_500,
           currency: 'USD',
-          schedule: { frequency: 'MONTHLY', startAt: '2030-01-31T09:00:00.000Z', dayOfMonth: 31, maxCount: 12 },
+          schedule: {
+            frequency: 'MONTHLY',
+            startAt: '2030-01-31T09:00:00.000Z',
+            dayOfMonth: 31,
+            maxCount: 12,
+          },
         },
       });
       expect(created.statusCode).toBe(201);
       const schedule = created.json();
-      expect(schedule).toMatchObject({ status: 'ACTIVE', nextRunAt: '2030-01-31T09:00:00.000Z', amount: 2_500 });
+      expect(schedule).toMatchObject({
+        status: 'ACTIVE',
+        nextRunAt: '2030-01-31T09:00:00.000Z',
+        amount: 2_500,
+      });
       const id = schedule.id as string;
 
-      expect((await t.app.inject({ method: 'GET', url: `/api/v1/scheduled-payments/${id}`, headers: bob.auth })).statusCode).toBe(404);
-      const list = (await t.app.inject({ method: 'GET', url: '/api/v1/scheduled-payments', headers: alice.auth })).json();
+      expect(
+        (
+          await t.app.inject({
+            method: 'GET',
+            url: `/api/v1/scheduled-payments/${id}`,
+            headers: bob.auth,
+          })
+        ).statusCode,
+      ).toBe(404);
+      const list = (
+        await t.app.inject({
+          method: 'GET',
+          url: '/api/v1/scheduled-payments',
+          headers: alice.auth,
+        })
+      ).json();
       expect(list.items.map((i: { id: string }) => i.id)).toEqual([id]);
 
-      const paused = await t.app.inject({ method: 'POST', url: `/api/v1/scheduled-payments/${id}/pause`, headers: alice.auth });
+      const paused = await t.app.inject({
+        method: 'POST',
+        url: `/api/v1/scheduled-payments/${id}/pause`,
+        headers: alice.auth,
+      });
       expect(paused.json().status).toBe('PAUSED');
       await poll(async () => {
-        const r = (await t.app.inject({ method: 'GET', url: `/api/v1/scheduled-payments/${id}`, headers: alice.auth })).json();
+        const r = (
+          await t.app.inject({
+            method: 'GET',
+            url: `/api/v1/scheduled-payments/${id}`,
+            headers: alice.auth,
+          })
+        ).json();
         return r.status === 'PAUSED' ? r : undefined;
       });
-      const pausedTwice = await t.app.inject({ method: 'POST', url: `/api/v1/scheduled-payments/${id}/pause`, headers: alice.auth });
+      const pausedTwice = await t.app.inject({
+        method: 'POST',
+        url: `/api/v1/scheduled-payments/${id}/pause`,
+        headers: alice.auth,
+      });
       expect(pausedTwice.statusCode).toBe(409);
-      await t.app.inject({ method: 'POST', url: `/api/v1/scheduled-payments/${id}/resume`, headers: alice.auth });
+      await t.app.inject({
+        method: 'POST',
+        url: `/api/v1/scheduled-payments/${id}/resume`,
+        headers: alice.auth,
+      });
       await poll(async () => {
-        const r = (await t.app.inject({ method: 'GET', url: `/api/v1/scheduled-payments/${id}`, headers: alice.auth })).json();
+        const r = (
+          await t.app.inject({
+            method: 'GET',
+            url: `/api/v1/scheduled-payments/${id}`,
+            headers: alice.auth,
+          })
+        ).json();
         return r.status === 'ACTIVE' ? r : undefined;
       });
       const patched = await t.app.inject({
@@ -236,13 +334,29 @@ describe('onboarding routes', () => {
       });
       expect(patched.statusCode).toBe(200);
       await poll(async () => {
-        const r = (await t.app.inject({ method: 'GET', url: `/api/v1/scheduled-payments/${id}`, headers: alice.auth })).json();
+        const r = (
+          await t.app.inject({
+            method: 'GET',
+            url: `/api/v1/scheduled-payments/${id}`,
+            headers: alice.auth,
+          })
+        ).json();
         return r.amount === 3_000 && r.nextRunAt === '2030-02-15T09:00:00.000Z' ? r : undefined;
       });
-      const cancelled = await t.app.inject({ method: 'DELETE', url: `/api/v1/scheduled-payments/${id}`, headers: alice.auth });
+      const cancelled = await t.app.inject({
+        method: 'DELETE',
+        url: `/api/v1/scheduled-payments/${id}`,
+        headers: alice.auth,
+      });
       expect(cancelled.json().status).toBe('CANCELLED');
       await poll(async () => {
-        const r = (await t.app.inject({ method: 'GET', url: `/api/v1/scheduled-payments/${id}`, headers: alice.auth })).json();
+        const r = (
+          await t.app.inject({
+            method: 'GET',
+            url: `/api/v1/scheduled-payments/${id}`,
+            headers: alice.auth,
+          })
+        ).json();
         return r.status === 'CANCELLED' ? r : undefined;
       });
     });

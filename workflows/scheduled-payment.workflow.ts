@@ -131,7 +131,12 @@ export async function scheduledPaymentWorkflow(
     touch();
   });
 
-  const sync = () => acts.schedulesSync({ state });
+  let syncedVersion = -1;
+  const sync = async () => {
+    const version = state.version;
+    await acts.schedulesSync({ state });
+    syncedVersion = version;
+  };
 
   async function nextRun(after: Date, inclusive: boolean): Promise<string | null> {
     const candidate =
@@ -348,6 +353,8 @@ export async function scheduledPaymentWorkflow(
       }
       continue;
     }
+    // Signals (resume, change) bump the version: keep the read model current before sleeping.
+    if (state.version !== syncedVersion) await sync();
     const dueAt = state.pending?.dueAt ?? state.nextRunAt;
     if (!dueAt) {
       state.status = 'COMPLETED';

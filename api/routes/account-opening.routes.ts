@@ -16,7 +16,10 @@ const OpeningView = Type.Object({
   number: Type.Union([Type.String(), Type.Null()]),
   type: Type.String(),
   currency: Type.String(),
-  status: Type.String({ description: 'CHECKING_KYC | CREATING_ACCOUNT | FUNDING | ANNOUNCING | OPEN | COMPENSATING | FAILED' }),
+  status: Type.String({
+    description:
+      'CHECKING_KYC | CREATING_ACCOUNT | FUNDING | ANNOUNCING | OPEN | COMPENSATING | FAILED',
+  }),
   funded: Type.Boolean(),
   failureCode: Type.Union([Type.String(), Type.Null()]),
   timeline: Type.Array(Type.Object({ status: Type.String(), at: Timestamp })),
@@ -34,7 +37,8 @@ const accountOpeningRoutes: FastifyPluginAsyncTypebox = async (app) => {
       schema: {
         tags: ['accounts'],
         summary: 'Open an account',
-        description: 'Requires approved KYC (403 KYC_REQUIRED otherwise). The optional initial deposit is funded from settlement.',
+        description:
+          'Requires approved KYC (403 KYC_REQUIRED otherwise). The optional initial deposit is funded from settlement.',
         body: Type.Object(
           {
             type: Type.Union([Type.Literal('CHECKING'), Type.Literal('SAVINGS')]),
@@ -53,7 +57,11 @@ const accountOpeningRoutes: FastifyPluginAsyncTypebox = async (app) => {
       const { customerId } = principalOf(request);
       if (!customerId) throw new DomainError('FORBIDDEN', 'Only customers open accounts');
       const temporal = await temporalClient(app);
-      const result = await openAccount({ db, temporal, taskQueue: config.TEMPORAL_TASK_QUEUE }, customerId, request.body);
+      const result = await openAccount(
+        { db, temporal, taskQueue: config.TEMPORAL_TASK_QUEUE },
+        customerId,
+        request.body,
+      );
       return reply.code(202).header('location', `/api/v1/accounts/${result.id}`).send(result);
     },
   );

@@ -58,7 +58,11 @@ const KycSubmitBody = Type.Object(
       },
       { additionalProperties: false },
     ),
-    nationalId: Type.String({ minLength: 4, maxLength: 40, description: 'Stored encrypted; never returned' }),
+    nationalId: Type.String({
+      minLength: 4,
+      maxLength: 40,
+      description: 'Stored encrypted; never returned',
+    }),
     idDocumentId: Type.Optional(Id('Document id from POST /kyc/documents (kind ID_DOCUMENT)')),
     proofOfAddressDocumentId: Type.Optional(Id('Document id (kind PROOF_OF_ADDRESS)')),
   },
@@ -77,7 +81,9 @@ const DocumentView = Type.Object({
 const kycRoutes: FastifyPluginAsyncTypebox = async (app) => {
   const { db } = app.deps.database;
   const { config } = app.deps;
-  await app.register(multipart, { limits: { fileSize: DOCUMENT_LIMITS.maxBytes, files: 1, fields: 5 } });
+  await app.register(multipart, {
+    limits: { fileSize: DOCUMENT_LIMITS.maxBytes, files: 1, fields: 5 },
+  });
 
   app.post(
     '/kyc',
@@ -86,10 +92,16 @@ const kycRoutes: FastifyPluginAsyncTypebox = async (app) => {
       schema: {
         tags: ['kyc'],
         summary: 'Submit or resubmit KYC',
-        description: 'Starts the KYC workflow (a resubmission after a rejection is a new attempt). 409 while an attempt is in flight or once approved.',
+        description:
+          'Starts the KYC workflow (a resubmission after a rejection is a new attempt). 409 while an attempt is in flight or once approved.',
         body: KycSubmitBody,
         response: {
-          202: Type.Object({ status: Type.String(), workflowId: Type.String(), applicationId: Type.String(), attempt: Type.Integer() }),
+          202: Type.Object({
+            status: Type.String(),
+            workflowId: Type.String(),
+            applicationId: Type.String(),
+            attempt: Type.Integer(),
+          }),
           ...errors(409, 503),
         },
       },
@@ -129,19 +141,27 @@ const kycRoutes: FastifyPluginAsyncTypebox = async (app) => {
     async (request, reply) => {
       const { customerId } = principalOf(request);
       if (!customerId) throw new DomainError('FORBIDDEN', 'Only customers upload KYC documents');
-      if (!request.isMultipart()) throw new DomainError('VALIDATION_FAILED', 'Expected multipart/form-data');
+      if (!request.isMultipart())
+        throw new DomainError('VALIDATION_FAILED', 'Expected multipart/form-data');
       const file = await request.file();
-      if (!file) throw new DomainError('INVALID_DOCUMENT', 'No file uploaded', { reason: 'MISSING' });
+      if (!file)
+        throw new DomainError('INVALID_DOCUMENT', 'No file uploaded', { reason: 'MISSING' });
       const kindField = file.fields.kind as { value?: unknown } | undefined;
       const kind = kindField?.value;
       if (typeof kind !== 'string' || !(KYC_DOCUMENT_KINDS as readonly string[]).includes(kind)) {
-        throw new DomainError('VALIDATION_FAILED', 'kind must be ID_DOCUMENT or PROOF_OF_ADDRESS (send it before the file)', { field: 'kind' });
+        throw new DomainError(
+          'VALIDATION_FAILED',
+          'kind must be ID_DOCUMENT or PROOF_OF_ADDRESS (send it before the file)',
+          { field: 'kind' },
+        );
       }
       let bytes: Buffer;
       try {
         bytes = await file.toBuffer();
       } catch {
-        throw new DomainError('INVALID_DOCUMENT', 'Document is larger than 5 MiB', { reason: 'TOO_LARGE' });
+        throw new DomainError('INVALID_DOCUMENT', 'Document is larger than 5 MiB', {
+          reason: 'TOO_LARGE',
+        });
       }
       const doc = await storeDocument(db, path.resolve(config.DATA_DIR), {
         customerId,
@@ -170,7 +190,9 @@ const kycRoutes: FastifyPluginAsyncTypebox = async (app) => {
         summary: 'My KYC status',
         response: {
           200: Type.Object({
-            status: Type.String({ description: 'NOT_STARTED | PENDING | IN_REVIEW | APPROVED | REJECTED' }),
+            status: Type.String({
+              description: 'NOT_STARTED | PENDING | IN_REVIEW | APPROVED | REJECTED',
+            }),
             reasons: Type.Array(Type.String()),
             attempts: Type.Array(KycAttemptView),
           }),

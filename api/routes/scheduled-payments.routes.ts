@@ -18,14 +18,37 @@ import { scheduledPayments } from '../../db/schema/scheduled-payments';
 import { DomainError } from '../../domain/errors';
 import { temporalClient, workflowUrl } from '../lib/temporal';
 import { customerScope, principalOf } from '../plugins/access';
-import { Currency, errors, Id, IdParams, MinorAmount, Page, PageQuery, PositiveAmount, Timestamp } from '../schemas/common';
+import {
+  Currency,
+  errors,
+  Id,
+  IdParams,
+  MinorAmount,
+  Page,
+  PageQuery,
+  PositiveAmount,
+  Timestamp,
+} from '../schemas/common';
 
 const ScheduleSpecSchema = Type.Object(
   {
-    frequency: Type.Union([Type.Literal('ONCE'), Type.Literal('WEEKLY'), Type.Literal('MONTHLY'), Type.Literal('CRON')]),
+    frequency: Type.Union([
+      Type.Literal('ONCE'),
+      Type.Literal('WEEKLY'),
+      Type.Literal('MONTHLY'),
+      Type.Literal('CRON'),
+    ]),
     startAt: Type.String({ format: 'date-time' }),
-    dayOfMonth: Type.Optional(Type.Integer({ minimum: 1, maximum: 31, description: 'MONTHLY; 29–31 clamp to the month end' })),
-    cron: Type.Optional(Type.String({ minLength: 9, maxLength: 100, description: 'CRON: evaluated in UTC' })),
+    dayOfMonth: Type.Optional(
+      Type.Integer({
+        minimum: 1,
+        maximum: 31,
+        description: 'MONTHLY; 29–31 clamp to the month end',
+      }),
+    ),
+    cron: Type.Optional(
+      Type.String({ minLength: 9, maxLength: 100, description: 'CRON: evaluated in UTC' }),
+    ),
     endAt: Type.Optional(Type.String({ format: 'date-time' })),
     maxCount: Type.Optional(Type.Integer({ minimum: 1, maximum: 10_000 })),
   },
@@ -102,7 +125,11 @@ const scheduledPaymentsRoutes: FastifyPluginAsyncTypebox = async (app) => {
     createdAt: s.createdAt,
   });
 
-  const deps = async () => ({ db, temporal: await temporalClient(app), taskQueue: config.TEMPORAL_TASK_QUEUE });
+  const deps = async () => ({
+    db,
+    temporal: await temporalClient(app),
+    taskQueue: config.TEMPORAL_TASK_QUEUE,
+  });
 
   app.post(
     '/scheduled-payments',
@@ -111,7 +138,8 @@ const scheduledPaymentsRoutes: FastifyPluginAsyncTypebox = async (app) => {
       schema: {
         tags: ['scheduled-payments'],
         summary: 'Create a scheduled payment',
-        description: 'One-off (ONCE) or recurring (WEEKLY, MONTHLY on day N, CRON), with an optional endAt or maxCount.',
+        description:
+          'One-off (ONCE) or recurring (WEEKLY, MONTHLY on day N, CRON), with an optional endAt or maxCount.',
         body: Type.Object(
           {
             fromAccountId: Id(),
@@ -189,13 +217,25 @@ const scheduledPaymentsRoutes: FastifyPluginAsyncTypebox = async (app) => {
         config: own,
         schema: {
           tags: ['scheduled-payments'],
-          summary: action === 'pause' ? 'Pause a scheduled payment' : 'Resume a paused scheduled payment',
-          description: action === 'resume' ? 'Dates missed while paused are not caught up: the next run is the first one from now.' : undefined,
+          summary:
+            action === 'pause' ? 'Pause a scheduled payment' : 'Resume a paused scheduled payment',
+          description:
+            action === 'resume'
+              ? 'Dates missed while paused are not caught up: the next run is the first one from now.'
+              : undefined,
           params: IdParams,
           response: { 200: ScheduleView, ...errors(409, 503) },
         },
       },
-      async (request) => view(await controlScheduledPayment(await deps(), request.params.id, action, principalOf(request).userId)),
+      async (request) =>
+        view(
+          await controlScheduledPayment(
+            await deps(),
+            request.params.id,
+            action,
+            principalOf(request).userId,
+          ),
+        ),
     );
   }
 
@@ -208,14 +248,24 @@ const scheduledPaymentsRoutes: FastifyPluginAsyncTypebox = async (app) => {
         summary: 'Change the amount or the next run date',
         params: IdParams,
         body: Type.Object(
-          { amount: Type.Optional(PositiveAmount), nextRunAt: Type.Optional(Type.String({ format: 'date-time' })) },
+          {
+            amount: Type.Optional(PositiveAmount),
+            nextRunAt: Type.Optional(Type.String({ format: 'date-time' })),
+          },
           { additionalProperties: false, minProperties: 1 },
         ),
         response: { 200: ScheduleView, ...errors(409, 503) },
       },
     },
     async (request) =>
-      view(await changeScheduledPayment(await deps(), request.params.id, request.body, principalOf(request).userId)),
+      view(
+        await changeScheduledPayment(
+          await deps(),
+          request.params.id,
+          request.body,
+          principalOf(request).userId,
+        ),
+      ),
   );
 
   app.delete(
@@ -229,7 +279,15 @@ const scheduledPaymentsRoutes: FastifyPluginAsyncTypebox = async (app) => {
         response: { 200: ScheduleView, ...errors(409, 503) },
       },
     },
-    async (request) => view(await controlScheduledPayment(await deps(), request.params.id, 'cancel', principalOf(request).userId)),
+    async (request) =>
+      view(
+        await controlScheduledPayment(
+          await deps(),
+          request.params.id,
+          'cancel',
+          principalOf(request).userId,
+        ),
+      ),
   );
 };
 

@@ -43,7 +43,8 @@ const supportKycRoutes: FastifyPluginAsyncTypebox = async (app) => {
       schema: {
         tags: ['support'],
         summary: 'KYC review queue',
-        description: 'Applications by status (default IN_REVIEW), oldest first, with escalation flags.',
+        description:
+          'Applications by status (default IN_REVIEW), oldest first, with escalation flags.',
         querystring: Type.Object(
           {
             ...PageQuery,
@@ -58,7 +59,9 @@ const supportKycRoutes: FastifyPluginAsyncTypebox = async (app) => {
           },
           { additionalProperties: false },
         ),
-        response: { 200: Page(Type.Object({ ...KycAttemptView.properties, temporalUrl: Type.String() })) },
+        response: {
+          200: Page(Type.Object({ ...KycAttemptView.properties, temporalUrl: Type.String() })),
+        },
       },
     },
     async (request) => {
@@ -81,8 +84,12 @@ const supportKycRoutes: FastifyPluginAsyncTypebox = async (app) => {
         config: { access: { roles: staff, resource: { kind: 'customer', param: 'customerId' } } },
         schema: {
           tags: ['support'],
-          summary: decision === 'approve' ? 'Approve a KYC application in review' : 'Reject a KYC application in review',
-          description: 'A `reason` is required and audited. 409 INVALID_STATE when nothing awaits review.',
+          summary:
+            decision === 'approve'
+              ? 'Approve a KYC application in review'
+              : 'Reject a KYC application in review',
+          description:
+            'A `reason` is required and audited. 409 INVALID_STATE when nothing awaits review.',
           params: Type.Object({ customerId: Id() }, { additionalProperties: false }),
           body: ReasonBody,
           response: { 200: KycStateView, ...errors(409, 503) },
@@ -117,8 +124,12 @@ const supportKycRoutes: FastifyPluginAsyncTypebox = async (app) => {
         config: { access: { roles: staff, resource: { kind: 'account' } } },
         schema: {
           tags: ['support'],
-          summary: action === 'freeze' ? 'Freeze an account (outgoing money refused, incoming accepted)' : 'Unfreeze an account',
-          description: 'A `reason` is required and audited; emits account.frozen / account.unfrozen. 422 ACCOUNT_CLOSED for a closed account.',
+          summary:
+            action === 'freeze'
+              ? 'Freeze an account (outgoing money refused, incoming accepted)'
+              : 'Unfreeze an account',
+          description:
+            'A `reason` is required and audited; emits account.frozen / account.unfrozen. 422 ACCOUNT_CLOSED for a closed account.',
           params: IdParams,
           body: ReasonBody,
           response: { 200: LifecycleView, ...errors(409, 422, 503) },
