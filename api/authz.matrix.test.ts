@@ -11,6 +11,8 @@
  */
 import type { AddressInfo } from 'node:net';
 import { checkInvariant } from '../activities/ledger/invariant';
+import { scheduledPayments } from '../db/schema/scheduled-payments';
+import { newId } from './lib/crypto';
 import { effectiveRoles } from './plugins/access';
 import { createTestAccount, createTestTransferRow, startTestApp, type TestApp, type TestUser } from './testing/app-fixture';
 import type { ResourceKind, Role, RouteInfo } from './types';
@@ -38,10 +40,29 @@ beforeAll(async () => {
   };
   fixtures.customer = { own: owner.customerId!, foreign: other.customerId! };
   fixtures.user = { own: owner.id, foreign: other.id };
+  fixtures.schedule = {
+    own: await createTestSchedule(owner.customerId!, ownAcc2, foreignAcc2),
+    foreign: await createTestSchedule(other.customerId!, foreignAcc2, ownAcc2),
+  };
   await t.app.listen({ port: 0, host: '127.0.0.1' });
   baseUrl = `http://127.0.0.1:${(t.app.server.address() as AddressInfo).port}`;
 });
 afterAll(async () => t.close());
+
+async function createTestSchedule(customerId: string, fromAccountId: string, toAccountId: string): Promise<string> {
+  const id = newId('schedule');
+  await t.database.db.insert(scheduledPayments).values({
+    id,
+    customerId,
+    fromAccountId,
+    toAccountId,
+    amount: 100n,
+    currency: 'USD',
+    spec: { frequency: 'MONTHLY', startAt: new Date(Date.now() + 86_400_000).toISOString(), dayOfMonth: 1 },
+    workflowId: `scheduled-payment-${id}`,
+  });
+  return id;
+}
 
 function apiRoutes(): RouteInfo[] {
   return t.app.routeTable.filter((r) => r.url.startsWith('/api/v1') && r.method !== 'OPTIONS');
