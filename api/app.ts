@@ -45,6 +45,9 @@ import kycRoutes from './routes/kyc.routes';
 import supportKycRoutes from './routes/support-kyc.routes';
 import accountOpeningRoutes from './routes/account-opening.routes';
 import scheduledPaymentsRoutes from './routes/scheduled-payments.routes';
+import notificationsRoutes from './routes/notifications.routes';
+import assistantRoutes from './routes/assistant.routes';
+import fraudRulesRoutes from './routes/fraud-rules.routes';
 import type { AppDeps, AppOptions } from './types';
 
 registerAjvFormats();
@@ -61,6 +64,9 @@ const API_ROUTES: FastifyPluginAsync<any>[] = [
   supportKycRoutes,
   accountOpeningRoutes,
   scheduledPaymentsRoutes,
+  notificationsRoutes,
+  assistantRoutes,
+  fraudRulesRoutes,
 ];
 
 const REQUEST_ID = /^[A-Za-z0-9._:-]{8,128}$/;
