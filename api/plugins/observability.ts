@@ -50,6 +50,8 @@ async function observabilityPlugin(app: FastifyInstance): Promise<void> {
       request.traceId = incomingTraceId(request) ?? randomBytes(16).toString('hex');
       request.log = request.log.child({ trace_id: request.traceId });
     }
+    // Fastify's "request completed" line is written through reply.log.
+    reply.log = request.log;
     reply.header('x-trace-id', request.traceId);
   });
 
