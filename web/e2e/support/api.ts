@@ -61,7 +61,6 @@ export const api = {
         legalName: name,
         dateOfBirth: '1988-04-12',
         address: { line1: '12 Harbour Road', city: 'Portland', postalCode: '97201', country: 'US' },
-        country: 'US',
         nationalId: '123-45-6789',
         idDocumentId: idDoc,
         proofOfAddressDocumentId: poa,

@@ -56,7 +56,6 @@ export const kycInput = z.object({
     postalCode: z.string().trim().min(2, 'Enter your postal code.').max(20),
     country: z.string().length(2, 'Choose your country.'),
   }),
-  country: z.string().length(2, 'Choose your country.'),
   nationalId: z
     .string()
     .trim()

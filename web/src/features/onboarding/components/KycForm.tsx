@@ -45,7 +45,6 @@ export function toKycInput(v: Values) {
       postalCode: v.postalCode,
       country: v.country,
     },
-    country: v.country,
     nationalId: v.nationalId,
     idDocumentId: v.idDocumentId,
     proofOfAddressDocumentId: v.proofOfAddressDocumentId,

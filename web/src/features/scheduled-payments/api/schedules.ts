@@ -5,14 +5,16 @@ import { request } from '@/lib/api-client';
 export const FREQUENCIES = ['ONCE', 'WEEKLY', 'MONTHLY', 'CRON'] as const;
 export type Frequency = (typeof FREQUENCIES)[number];
 
-export const scheduleSpecSchema = z.object({
-  frequency: z.enum(FREQUENCIES),
-  startAt: z.string(),
-  dayOfMonth: z.number().int().min(1).max(31).nullish(),
-  cron: z.string().nullish(),
-  endAt: z.string().nullish(),
-  maxCount: z.number().int().positive().nullish(),
-});
+export const scheduleSpecSchema = z
+  .object({
+    frequency: z.string(),
+    startAt: z.string().optional(),
+    dayOfMonth: z.number().int().nullish(),
+    cron: z.string().nullish(),
+    endAt: z.string().nullish(),
+    maxCount: z.number().int().nullish(),
+  })
+  .loose();
 
 export const occurrenceSchema = z
   .object({
@@ -35,7 +37,11 @@ export const scheduledPaymentSchema = z.object({
   currency: z.string(),
   memo: z.string().nullish(),
   status: z.string(),
-  schedule: scheduleSpecSchema,
+  /** Only on GET /scheduled-payments/:id; the list items carry no spec. */
+  schedule: scheduleSpecSchema.optional(),
+  occurrenceCount: z.number().int().optional(),
+  pausedReason: z.string().nullish(),
+  temporalUrl: z.string().optional(),
   nextRunAt: z.string().nullish(),
   occurrences: z.array(occurrenceSchema).default([]),
   createdAt: z.string().optional(),
@@ -159,19 +165,20 @@ export function useUpdateSchedule(id: string) {
   });
 }
 
-export function describeSchedule(s: {
-  frequency: string;
-  dayOfMonth?: number | null;
-  cron?: string | null;
-  startAt: string;
-}): string {
+export function describeSchedule(
+  s:
+    | { frequency: string; dayOfMonth?: number | null; cron?: string | null; startAt?: string }
+    | undefined,
+): string {
+  if (!s) return '';
+  const startAt = s.startAt ?? new Date().toISOString();
   switch (s.frequency) {
     case 'ONCE':
-      return `Once, on ${new Date(s.startAt).toLocaleDateString('en-US', { dateStyle: 'medium' })}`;
+      return `Once, on ${new Date(startAt).toLocaleDateString('en-US', { dateStyle: 'medium' })}`;
     case 'WEEKLY':
-      return `Every week on ${new Date(s.startAt).toLocaleDateString('en-US', { weekday: 'long' })}`;
+      return `Every week on ${new Date(startAt).toLocaleDateString('en-US', { weekday: 'long' })}`;
     case 'MONTHLY':
-      return `Every month on day ${s.dayOfMonth ?? new Date(s.startAt).getUTCDate()}${(s.dayOfMonth ?? 0) >= 29 ? ' (or the last day)' : ''}`;
+      return `Every month on day ${s.dayOfMonth ?? new Date(startAt).getUTCDate()}${(s.dayOfMonth ?? 0) >= 29 ? ' (or the last day)' : ''}`;
     case 'CRON':
       return `Custom: ${s.cron}`;
     default:

@@ -131,7 +131,7 @@ export function ScheduleDetail({ id, accounts }: { id: string; accounts: PayerAc
               <dt>To</dt>
               <dd>{payerLabel(s.toAccountId, accounts)}</dd>
               <dt>Schedule</dt>
-              <dd>{describeSchedule(s.schedule)}</dd>
+              <dd>{describeSchedule(s.schedule) || '—'}</dd>
               <dt>Next run</dt>
               <dd>
                 {s.status === 'ACTIVE'
@@ -140,13 +140,13 @@ export function ScheduleDetail({ id, accounts }: { id: string; accounts: PayerAc
                     ? 'Paused'
                     : '—'}
               </dd>
-              {s.schedule.endAt && (
+              {s.schedule?.endAt && (
                 <>
                   <dt>Ends</dt>
                   <dd>{formatDate(s.schedule.endAt)}</dd>
                 </>
               )}
-              {s.schedule.maxCount && (
+              {s.schedule?.maxCount && (
                 <>
                   <dt>Payments</dt>
                   <dd>{s.schedule.maxCount} in total</dd>
