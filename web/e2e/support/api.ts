@@ -135,7 +135,8 @@ export async function waitFor<T>(
     } catch (err) {
       last = err;
     }
-    await new Promise((r) => setTimeout(r, 500));
+    // Poll at 1/s: the API allows 100 requests a minute per user.
+    await new Promise((r) => setTimeout(r, 1000));
   }
   throw new Error(`Timed out waiting for ${what}${last ? `: ${String(last)}` : ''}`);
 }
