@@ -109,6 +109,16 @@ export async function startTransfer(
     clearTimeout(timer);
   }
   update.catch(() => undefined); // still running in the background; its outcome is not needed
+  // The update-with-start may still be in flight: make sure the workflow exists before answering
+  // PENDING (an idempotent start: USE_EXISTING while running, REJECT_DUPLICATE once closed).
+  await client.workflow
+    .start<typeof transferWorkflow>('transferWorkflow', {
+      ...startOp.options,
+      workflowIdConflictPolicy: 'USE_EXISTING',
+    })
+    .catch((err: unknown) => {
+      if (!(err instanceof WorkflowExecutionAlreadyStartedError)) throw err;
+    });
   const transfer = await getTransferStatus(client, input.transferId, { timeoutMs: 2_000 }).catch(
     () => pendingSnapshot(input, workflowId),
   );
