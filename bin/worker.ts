@@ -1,18 +1,31 @@
 /**
- * The Temporal worker: wires config and clients, registers every workflow and activity, and
- * drains in-flight tasks on SIGTERM before exiting.
+ * The Temporal worker: wires config and clients, registers every workflow and activity, serves
+ * /metrics, sweeps expired ledger holds, and drains in-flight tasks on SIGTERM before exiting.
  */
+import '../platform/tracing-preload';
 import { NativeConnection, Worker } from '@temporalio/worker';
+import { inArray, sql } from 'drizzle-orm';
 import { createActivities } from '../activities';
+import { checkInvariant } from '../activities/ledger/invariant';
+import { createLedgerService } from '../activities/ledger/ledger.service';
 import { createDatabase, runMigrations } from '../db/client';
+import { transfers } from '../db/schema';
 import { config } from '../platform/config';
 import { createKafka } from '../platform/kafka';
 import { createLogger } from '../platform/logger';
+import { metrics, serveMetrics } from '../platform/metrics';
 import { createRedis } from '../platform/redis';
+import { installTemporalRuntime, temporalWorkerTelemetry } from '../platform/telemetry-temporal';
+import { currentTracing } from '../platform/tracing';
+
+const TEMPORAL_METRICS_BIND = process.env.TEMPORAL_METRICS_BIND ?? '127.0.0.1:9466';
+const HOLD_SWEEP_INTERVAL_MS = 30_000;
 
 async function main(): Promise<void> {
   const cfg = config();
   const logger = createLogger({ name: 'worker', level: cfg.LOG_LEVEL, pretty: cfg.LOG_PRETTY });
+  installTemporalRuntime({ metricsBindAddress: TEMPORAL_METRICS_BIND, globalTags: { service: 'harbor-worker' } });
+
   const database = createDatabase(cfg.DATABASE_URL, { max: cfg.DATABASE_POOL_SIZE });
   await runMigrations(database.db);
   const redis = createRedis(cfg.REDIS_URL);
@@ -21,6 +34,34 @@ async function main(): Promise<void> {
     maxInFlightRequests: 1,
   });
   await producer.connect();
+
+  metrics.setQueueSizeSource(async () => {
+    const rows = await database.db
+      .select({ status: transfers.status, n: sql<number>`count(*)::int` })
+      .from(transfers)
+      .where(inArray(transfers.status, ['AWAITING_REVIEW', 'NEEDS_ATTENTION']))
+      .groupBy(transfers.status);
+    const count = (s: string) => rows.find((r) => r.status === s)?.n ?? 0;
+    return { review: count('AWAITING_REVIEW'), needsAttention: count('NEEDS_ATTENTION') };
+  });
+  metrics.setLedgerSource(async () => {
+    const report = await checkInvariant(database.db);
+    return Object.entries(report.totals).map(([currency, t]) => ({ currency, ...t }));
+  });
+  const metricsServer = await serveMetrics({
+    port: cfg.METRICS_PORT,
+    temporalMetricsUrl: `http://${TEMPORAL_METRICS_BIND}/metrics`,
+  });
+
+  // Holds that outlive their timeout are released here, not only when someone posts them.
+  const ledger = createLedgerService(database.db);
+  const sweeper = setInterval(() => {
+    ledger
+      .expirePendingTransfers({ limit: 500 })
+      .then((ids) => ids.length && logger.info({ count: ids.length }, 'expired ledger holds released'))
+      .catch((err: unknown) => logger.warn({ err }, 'hold expiry sweep failed; will retry'));
+  }, HOLD_SWEEP_INTERVAL_MS);
+  sweeper.unref();
 
   const connection = await NativeConnection.connect({
     address: cfg.TEMPORAL_ADDRESS,
@@ -35,6 +76,7 @@ async function main(): Promise<void> {
       ? { workflowBundle: { codePath: process.env.WORKFLOW_BUNDLE_PATH } }
       : { workflowsPath: require.resolve('../workflows') }),
     activities: createActivities({ db: database.db, redis, producer, config: cfg, logger }),
+    ...temporalWorkerTelemetry(),
     shutdownGraceTime: '10s',
   });
 
@@ -45,16 +87,19 @@ async function main(): Promise<void> {
     });
   }
   logger.info(
-    { taskQueue: cfg.TEMPORAL_TASK_QUEUE, namespace: cfg.TEMPORAL_NAMESPACE },
+    { taskQueue: cfg.TEMPORAL_TASK_QUEUE, namespace: cfg.TEMPORAL_NAMESPACE, metricsPort: cfg.METRICS_PORT },
     'worker started',
   );
   try {
     await worker.run();
   } finally {
+    clearInterval(sweeper);
+    metricsServer.close();
     await producer.disconnect().catch(() => undefined);
     redis.disconnect();
     await database.close();
     await connection.close();
+    await currentTracing()?.shutdown();
     logger.info('worker stopped');
   }
 }

@@ -17,15 +17,7 @@ fi
 
 bash infra/stack.sh up
 
-# Dev config with secrets generated once per checkout (never committed).
-if [[ ! -f $DATA/dev.env ]]; then
-  {
-    grep -E '^[A-Z_]+=' .env.example | grep -vE '^(JWT_SECRET|DATA_ENCRYPTION_KEY|TEMPORAL_API_KEY|GROQ_API_KEY|GROQ_BASE_URL|SMTP_URL|SMS_GATEWAY_URL|OTEL_EXPORTER_OTLP_ENDPOINT)='
-    echo "JWT_SECRET=$(head -c 48 /dev/urandom | base64 | tr -d '\n')"
-    echo "DATA_ENCRYPTION_KEY=$(head -c 32 /dev/urandom | base64 | tr -d '\n')"
-  } >"$DATA/dev.env"
-  chmod 600 "$DATA/dev.env"
-fi
+bash infra/dev-env.sh
 set -a
 # shellcheck disable=SC1091
 source "$DATA/dev.env"

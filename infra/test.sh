@@ -1,11 +1,18 @@
 #!/usr/bin/env bash
 # `npm test`: every test, against the real services. Starts the stack when it is not running
-# (it is reused when it is), then runs the jest suites, the web unit tests and the end-to-end
-# journeys. Prints each runner's summary and a final tally.
+# (it is reused when it is), then runs
+#   1. the type check,
+#   2. every jest suite (Postgres, Redis, Kafka and Temporal for real; a fresh database per run),
+#   3. the web unit tests (vitest),
+#   4. the end-to-end journeys in Debian's Chromium against the running API, worker and consumers,
+#   5. the infra lint (helm template + kubeconform) when not skipped with SKIP_LINT_INFRA=1.
+# Prints each runner's summary; exits non-zero when any part failed.
 set -uo pipefail
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd -P)"
 cd "$ROOT"
+# shellcheck source=lib/common.sh
+source "$ROOT/infra/lib/common.sh"
 
 bash infra/stack.sh up || exit 1
 
@@ -22,8 +29,31 @@ run() {
 
 run typecheck node_modules/.bin/tsc --noEmit -p tsconfig.json
 run jest node_modules/.bin/jest --ci "$@"
-if [[ -f web/vitest.config.ts || -f web/vite.config.ts ]] && grep -q '"test"' web/package.json; then
-  run web npm run test --silent -w web
+run web-unit npm run test --silent -w web
+
+if [[ ${SKIP_E2E:-0} != 1 ]]; then
+  ensure_dirs
+  [[ -x /usr/bin/chromium ]] || ensure_apt chromium
+  bash infra/dev-env.sh
+  apps_were_running=0
+  bash infra/apps.sh status | grep -q 'api .*up' && apps_were_running=1
+  set -a
+  # shellcheck disable=SC1091
+  source "$HARBOR_DATA/dev.env"
+  set +a
+  node_modules/.bin/tsx bin/migrate.ts >/dev/null
+  if bash infra/apps.sh up; then
+    run e2e env E2E_API_URL="http://127.0.0.1:${API_PORT:-3000}" DATABASE_URL="$DATABASE_URL" \
+      npm run test:e2e --silent -w web
+  else
+    echo "::: e2e FAILED: the apps did not start"
+    status=1
+  fi
+  ((apps_were_running)) || bash infra/apps.sh down
+fi
+
+if [[ ${SKIP_LINT_INFRA:-0} != 1 ]]; then
+  run lint-infra bash infra/lint.sh
 fi
 
 exit $status
