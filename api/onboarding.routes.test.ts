@@ -15,7 +15,7 @@ import { uniqueTaskQueue, withWorker, workflowEnv } from '../test/harness';
 import { expectInvariantHolds, pdfBytes, pngBytes } from '../test/onboarding.fixtures';
 import { startTestApp, type TestApp, type TestUser } from './testing/app-fixture';
 
-jest.setTimeout(120_000);
+jest.setTimeout(300_000);
 
 function multipart(kind: string, fileName: string, mime: string, bytes: Buffer) {
   const boundary = `----harbor${Date.now()}`;
@@ -69,7 +69,7 @@ describe('onboarding routes', () => {
     });
 
   async function poll<T>(fn: () => Promise<T | undefined>): Promise<T> {
-    for (let i = 0; i < 150; i++) {
+    for (let i = 0; i < 600; i++) {
       const v = await fn();
       if (v !== undefined) return v;
       await new Promise((r) => setTimeout(r, 100));

@@ -106,7 +106,7 @@ describe('KycWorkflow', () => {
 
   async function waitForStatus(customerId: string, status: KycState['status']): Promise<KycState> {
     const handle = env.client.workflow.getHandle(workflowIds.kyc(customerId));
-    for (let i = 0; i < 200; i++) {
+    for (let i = 0; i < 600; i++) {
       const state = await handle.query(kycStatusQuery).catch(() => undefined);
       if (state?.status === status) return state;
       await new Promise((r) => setTimeout(r, 100));

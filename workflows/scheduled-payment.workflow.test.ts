@@ -124,7 +124,7 @@ describe('ScheduledPaymentWorkflow (time skipping)', () => {
     scheduleId: string,
     pred: (s: ScheduledPaymentState) => boolean,
   ): Promise<ScheduledPaymentState> {
-    for (let i = 0; i < 300; i++) {
+    for (let i = 0; i < 900; i++) {
       const s = await handleOf(scheduleId)
         .query(scheduleStatusQuery)
         .catch(() => undefined);
