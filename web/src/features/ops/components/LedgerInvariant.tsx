@@ -27,7 +27,7 @@ export function LedgerInvariant() {
               ))}
             </ul>
           )}
-          <div className="table-wrap">
+          <div className="table-wrap" role="region" aria-label="Totals per currency" tabIndex={0}>
             <table className="table">
               <caption className="sr-only">Totals per currency</caption>
               <thead>

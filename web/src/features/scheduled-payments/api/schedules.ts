@@ -52,6 +52,7 @@ const listSchema = z.object({
   items: z.array(scheduledPaymentSchema),
   nextCursor: z.string().nullish(),
 });
+type ScheduledPaymentList = z.infer<typeof listSchema>;
 
 /** The create body, with the API's rules: each frequency needs its own fields. */
 export const createScheduleBody = z
@@ -115,12 +116,15 @@ export const createSchedule = (body: CreateScheduleBody, key: string) =>
     body,
     idempotencyKey: key,
   });
-export const pauseSchedule = (id: string) => request(`${one(id)}/pause`, null, { method: 'POST' });
+/** Pause, resume and cancel answer with the schedule as it will be (ScheduleView). */
+export const pauseSchedule = (id: string) =>
+  request(`${one(id)}/pause`, scheduledPaymentSchema, { method: 'POST' });
 export const resumeSchedule = (id: string) =>
-  request(`${one(id)}/resume`, null, { method: 'POST' });
+  request(`${one(id)}/resume`, scheduledPaymentSchema, { method: 'POST' });
 export const updateSchedule = (id: string, body: UpdateScheduleBody) =>
   request(one(id), null, { method: 'PATCH', body });
-export const cancelSchedule = (id: string) => request(one(id), null, { method: 'DELETE' });
+export const cancelSchedule = (id: string) =>
+  request(one(id), scheduledPaymentSchema, { method: 'DELETE' });
 
 export function useSchedules() {
   return useQuery({ queryKey: schedulesKey, queryFn: listSchedules, select: (d) => d.items });
@@ -144,16 +148,63 @@ export function useCreateSchedule() {
   });
 }
 
+export type ScheduleControl = 'pause' | 'resume' | 'cancel';
+const EXPECTED: Record<ScheduleControl, string> = {
+  pause: 'PAUSED',
+  resume: 'ACTIVE',
+  cancel: 'CANCELLED',
+};
+
+/**
+ * The API signals the schedule's workflow and answers with the new status at once, but the list
+ * and detail endpoints read a model the workflow updates a moment later. Refetching straight away
+ * would show the old status again, so: show the answer, then poll the schedule until the read
+ * model agrees (or give up after `timeoutMs`), and only then refetch the lists.
+ */
+export async function waitForStatus(
+  id: string,
+  status: string,
+  { timeoutMs = 15_000, everyMs = 500 } = {},
+): Promise<void> {
+  const end = Date.now() + timeoutMs;
+  while (Date.now() < end) {
+    try {
+      if ((await getSchedule(id)).status === status) return;
+    } catch {
+      // transient: keep trying until the deadline
+    }
+    await new Promise((r) => setTimeout(r, everyMs));
+  }
+}
+
 export function useScheduleAction() {
+  const qc = useQueryClient();
   const invalidate = useInvalidate();
   return useMutation({
-    mutationFn: ({ id, action }: { id: string; action: 'pause' | 'resume' | 'cancel' }) =>
+    mutationFn: ({ id, action }: { id: string; action: ScheduleControl }) =>
       action === 'pause'
         ? pauseSchedule(id)
         : action === 'resume'
           ? resumeSchedule(id)
           : cancelSchedule(id),
-    onSettled: invalidate,
+    onSuccess: (view, { id, action }) => {
+      const status = view.status || EXPECTED[action];
+      qc.setQueryData<ScheduledPaymentList>(schedulesKey, (list) =>
+        list
+          ? {
+              ...list,
+              items: list.items.map((s) =>
+                s.id === id ? { ...s, status, pausedReason: view.pausedReason } : s,
+              ),
+            }
+          : list,
+      );
+      qc.setQueryData<ScheduledPayment>([...schedulesKey, id], (old) =>
+        old ? { ...old, ...view, status } : view,
+      );
+      void waitForStatus(id, status).then(invalidate);
+    },
+    onError: () => void invalidate(),
   });
 }
 
