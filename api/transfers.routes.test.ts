@@ -29,7 +29,7 @@ beforeAll(async () => {
   env = await workflowEnv('existing');
   t = await startTestApp({}, {
     temporal: async () => env.client,
-    config: { TEMPORAL_TASK_QUEUE: taskQueue, TRANSFER_HOLD_WAIT_MS: 20_000 },
+    config: { TEMPORAL_TASK_QUEUE: taskQueue, TRANSFER_HOLD_WAIT_MS: 60_000 },
   });
   producer = createKafka(t.config.KAFKA_BROKERS, 'api-transfers-test').producer({ idempotent: true, maxInFlightRequests: 1 });
   await producer.connect();

@@ -9,3 +9,4 @@ process.env.JWT_SECRET ??= 'test-secret-test-secret-test-secret-0123456789';
 process.env.DATA_ENCRYPTION_KEY ??= Buffer.alloc(32, 7).toString('base64');
 process.env.LOG_LEVEL ??= 'silent';
 process.env.DATA_DIR ??= '.data/test';
+process.env.KAFKA_LOG_LEVEL ??= 'nothing';

@@ -117,13 +117,15 @@ export async function kycWorkflow(input: KycWorkflowInput): Promise<KycState> {
   else if (checks.decision === 'REJECT') outcome = 'REJECTED';
   else {
     // 2. Human review, escalating once if nobody decides in time, then waiting on.
+    // The workflow is in review from here on: a decision that races the status write below
+    // (support sees IN_REVIEW in Postgres before this task completes) is accepted, not refused.
+    state.status = 'IN_REVIEW';
+    state.updatedAt = now();
     await kyc.kycSetStatus({
       applicationId: input.applicationId,
       status: 'IN_REVIEW',
       reasons: state.reasons,
     });
-    state.status = 'IN_REVIEW';
-    state.updatedAt = now();
     const escalateAfter = (input.escalateAfterSeconds ?? DEFAULT_KYC_ESCALATE_AFTER_SECONDS) * 1000;
     if (!(await condition(() => pendingDecision !== undefined, escalateAfter))) {
       state.escalated = true;
