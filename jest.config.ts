@@ -7,7 +7,9 @@ const config: Config = {
   testPathIgnorePatterns: ['/node_modules/', '/web/', '/dist/', '/.data/'],
   transform: { '^.+\\.(t|j|mj)sx?$': ['@swc/jest', { module: { type: 'commonjs' } }] },
   // ESM-only packages (typebox, otplib and its deps, cookie via light-my-request) are compiled to CJS.
-  transformIgnorePatterns: ['/node_modules/(?!(typebox|otplib|@otplib|@scure|@noble|cookie|content-disposition|@apidevtools)/)'],
+  transformIgnorePatterns: [
+    '/node_modules/(?!(typebox|otplib|@otplib|@scure|@noble|cookie|content-disposition|@apidevtools)/)',
+  ],
   globalSetup: '<rootDir>/test/global-setup.ts',
   globalTeardown: '<rootDir>/test/global-teardown.ts',
   setupFiles: ['<rootDir>/test/setup-env.ts'],

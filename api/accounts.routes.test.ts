@@ -1,5 +1,10 @@
 import { checkInvariant } from '../activities/ledger/invariant';
-import { createTestAccount, startTestApp, type TestApp, type TestUser } from './testing/app-fixture';
+import {
+  createTestAccount,
+  startTestApp,
+  type TestApp,
+  type TestUser,
+} from './testing/app-fixture';
 
 let t: TestApp;
 let alice: TestUser;
@@ -11,25 +16,54 @@ beforeAll(async () => {
 });
 afterAll(async () => t.close());
 
-const get = (u: TestUser, url: string) => t.app.inject({ method: 'GET', url: `/api/v1${url}`, headers: u.auth });
+const get = (u: TestUser, url: string) =>
+  t.app.inject({ method: 'GET', url: `/api/v1${url}`, headers: u.auth });
 const post = (u: TestUser, url: string, payload: object, key?: string) =>
-  t.app.inject({ method: 'POST', url: `/api/v1${url}`, headers: { ...u.auth, ...(key ? { 'idempotency-key': key } : {}) }, payload });
+  t.app.inject({
+    method: 'POST',
+    url: `/api/v1${url}`,
+    headers: { ...u.auth, ...(key ? { 'idempotency-key': key } : {}) },
+    payload,
+  });
 
 it('accounts: list, balances, entries paginated with running balance, statements, close', async () => {
   const acc = await createTestAccount(t.database.db, alice.customerId);
   for (const [i, amount] of [1000, 250, 4000].entries()) {
-    const res = await post(opsUser, '/ops/deposits', { accountId: acc, amount, currency: 'USD', reference: `dep-${acc}-${i}` }, `k-${acc}-${i}`);
+    const res = await post(
+      opsUser,
+      '/ops/deposits',
+      { accountId: acc, amount, currency: 'USD', reference: `dep-${acc}-${i}` },
+      `k-${acc}-${i}`,
+    );
     expect(res.statusCode).toBe(201);
   }
   const list = await get(alice, '/accounts');
   expect(list.json().items.map((a: { id: string }) => a.id)).toContain(acc);
   const one = await get(alice, `/accounts/${acc}`);
-  expect(one.json()).toMatchObject({ id: acc, currency: 'USD', status: 'ACTIVE', balances: { posted: 5250, pending: 0, available: 5250 } });
+  expect(one.json()).toMatchObject({
+    id: acc,
+    currency: 'USD',
+    status: 'ACTIVE',
+    balances: { posted: 5250, pending: 0, available: 5250 },
+  });
 
   const page1 = await get(alice, `/accounts/${acc}/entries?limit=2`);
-  expect(page1.json().items.map((e: { amount: number; balanceAfter: number }) => [e.amount, e.balanceAfter])).toEqual([[4000, 5250], [250, 1250]]);
-  const page2 = await get(alice, `/accounts/${acc}/entries?limit=2&cursor=${page1.json().nextCursor}`);
-  expect(page2.json()).toMatchObject({ items: [{ amount: 1000, balanceAfter: 1000, direction: 'credit' }], nextCursor: null });
+  expect(
+    page1
+      .json()
+      .items.map((e: { amount: number; balanceAfter: number }) => [e.amount, e.balanceAfter]),
+  ).toEqual([
+    [4000, 5250],
+    [250, 1250],
+  ]);
+  const page2 = await get(
+    alice,
+    `/accounts/${acc}/entries?limit=2&cursor=${page1.json().nextCursor}`,
+  );
+  expect(page2.json()).toMatchObject({
+    items: [{ amount: 1000, balanceAfter: 1000, direction: 'credit' }],
+    nextCursor: null,
+  });
 
   const month = new Date().toISOString().slice(0, 7);
   const csv = await get(alice, `/accounts/${acc}/statement?month=${month}&format=csv`);
@@ -68,23 +102,43 @@ it('ops: ledger invariant, deposits are idempotent by reference, roles are set a
   const conflict = await post(opsUser, '/ops/deposits', { ...body, amount: 701 }, `c-${acc}`);
   expect(conflict.statusCode).toBe(409);
   expect((await get(alice, `/accounts/${acc}`)).json().balances.posted).toBe(700);
-  const missing = await post(opsUser, '/ops/deposits', { ...body, accountId: 'acc_missing00000' }, `d-${acc}`);
+  const missing = await post(
+    opsUser,
+    '/ops/deposits',
+    { ...body, accountId: 'acc_missing00000' },
+    `d-${acc}`,
+  );
   expect(missing.statusCode).toBe(404);
 
   const target = await t.customer();
-  const set = await post(opsUser, `/ops/users/${target.id}/roles`, { roles: ['customer', 'support'], reason: 'joined support team' });
+  const set = await post(opsUser, `/ops/users/${target.id}/roles`, {
+    roles: ['customer', 'support'],
+    reason: 'joined support team',
+  });
   expect(set.statusCode).toBe(200);
   expect(set.json().roles).toEqual(['customer', 'support']);
   const audit = await get(support, `/support/audit?target=${target.id}`);
-  expect(audit.json().items[0]).toMatchObject({ action: 'user.roles.set', actor: opsUser.id, reason: 'joined support team' });
+  expect(audit.json().items[0]).toMatchObject({
+    action: 'user.roles.set',
+    actor: opsUser.id,
+    reason: 'joined support team',
+  });
   // Refreshing picks up the new roles.
-  const refreshed = await t.app.inject({ method: 'POST', url: '/api/v1/auth/refresh', payload: { refreshToken: target.refreshToken } });
-  const claims = JSON.parse(Buffer.from(refreshed.json().accessToken.split('.')[1], 'base64url').toString());
+  const refreshed = await t.app.inject({
+    method: 'POST',
+    url: '/api/v1/auth/refresh',
+    payload: { refreshToken: target.refreshToken },
+  });
+  const claims = JSON.parse(
+    Buffer.from(refreshed.json().accessToken.split('.')[1], 'base64url').toString(),
+  );
   expect(claims.roles).toEqual(['customer', 'support']);
   expect((await checkInvariant(t.database.db)).balanced).toBe(true);
 });
 
 it('the audit log is append-only', async () => {
   await expect(t.database.pool.query('delete from audit_log')).rejects.toThrow(/append-only/);
-  await expect(t.database.pool.query("update audit_log set reason = 'x'")).rejects.toThrow(/append-only/);
+  await expect(t.database.pool.query("update audit_log set reason = 'x'")).rejects.toThrow(
+    /append-only/,
+  );
 });

@@ -3,35 +3,74 @@ import { generateSync } from 'otplib';
 import { eq } from 'drizzle-orm';
 import { refreshTokens, users } from '../db/schema/auth';
 import { customers } from '../db/schema/customers';
-import { fakeIp, startTestApp, TEST_PASSWORD, uniqueEmail, type TestApp } from './testing/app-fixture';
+import {
+  fakeIp,
+  startTestApp,
+  TEST_PASSWORD,
+  uniqueEmail,
+  type TestApp,
+} from './testing/app-fixture';
 
 let t: TestApp;
 beforeAll(async () => {
-  t = await startTestApp({ lockout: { maxFailures: 3, lockSeconds: 60, maxIpFailures: 6, ipWindowSeconds: 60 } });
+  t = await startTestApp({
+    lockout: { maxFailures: 3, lockSeconds: 60, maxIpFailures: 6, ipWindowSeconds: 60 },
+  });
 });
 afterAll(async () => t.close());
 
-const post = (url: string, payload: unknown, headers: Record<string, string> = {}, remoteAddress = fakeIp()) =>
-  t.app.inject({ method: 'POST', url: `/api/v1${url}`, payload: payload as object, headers, remoteAddress });
+const post = (
+  url: string,
+  payload: unknown,
+  headers: Record<string, string> = {},
+  remoteAddress = fakeIp(),
+) =>
+  t.app.inject({
+    method: 'POST',
+    url: `/api/v1${url}`,
+    payload: payload as object,
+    headers,
+    remoteAddress,
+  });
 
 describe('register', () => {
   it('creates a customer user with an argon2id hash and a customer record', async () => {
     const email = uniqueEmail('reg');
-    const res = await post('/auth/register', { email, password: TEST_PASSWORD, fullName: 'Ada Lovelace' });
+    const res = await post('/auth/register', {
+      email,
+      password: TEST_PASSWORD,
+      fullName: 'Ada Lovelace',
+    });
     expect(res.statusCode).toBe(201);
     const body = res.json();
-    expect(body).toMatchObject({ email, roles: ['customer'], kycStatus: 'NOT_STARTED', mfaEnabled: false });
+    expect(body).toMatchObject({
+      email,
+      roles: ['customer'],
+      kycStatus: 'NOT_STARTED',
+      mfaEnabled: false,
+    });
     expect(body.id).toMatch(/^usr_/);
     expect(body.customerId).toMatch(/^cus_/);
     expect(body).not.toHaveProperty('passwordHash');
     const [row] = await t.database.db.select().from(users).where(eq(users.id, body.id));
     expect(row?.passwordHash).toMatch(/^\$argon2id\$/);
-    const [cust] = await t.database.db.select().from(customers).where(eq(customers.id, body.customerId));
-    expect(cust).toMatchObject({ userId: body.id, fullName: 'Ada Lovelace', kycStatus: 'NOT_STARTED' });
+    const [cust] = await t.database.db
+      .select()
+      .from(customers)
+      .where(eq(customers.id, body.customerId));
+    expect(cust).toMatchObject({
+      userId: body.id,
+      fullName: 'Ada Lovelace',
+      kycStatus: 'NOT_STARTED',
+    });
   });
 
   it('rejects a weak password with 400 WEAK_PASSWORD and reasons', async () => {
-    const res = await post('/auth/register', { email: uniqueEmail(), password: 'password', fullName: 'X' });
+    const res = await post('/auth/register', {
+      email: uniqueEmail(),
+      password: 'password',
+      fullName: 'X',
+    });
     expect(res.statusCode).toBe(400);
     expect(res.json().error.code).toBe('WEAK_PASSWORD');
     expect(res.json().error.details.reasons.length).toBeGreaterThan(0);
@@ -39,17 +78,32 @@ describe('register', () => {
 
   it('rejects a duplicate email (any case) with 409 EMAIL_TAKEN', async () => {
     const email = uniqueEmail('dup');
-    expect((await post('/auth/register', { email, password: TEST_PASSWORD, fullName: 'A' })).statusCode).toBe(201);
-    const res = await post('/auth/register', { email: email.toUpperCase(), password: TEST_PASSWORD, fullName: 'B' });
+    expect(
+      (await post('/auth/register', { email, password: TEST_PASSWORD, fullName: 'A' })).statusCode,
+    ).toBe(201);
+    const res = await post('/auth/register', {
+      email: email.toUpperCase(),
+      password: TEST_PASSWORD,
+      fullName: 'B',
+    });
     expect(res.statusCode).toBe(409);
     expect(res.json().error.code).toBe('EMAIL_TAKEN');
   });
 
   it('rejects unknown fields and bad emails with 400 VALIDATION_FAILED', async () => {
-    const extra = await post('/auth/register', { email: uniqueEmail(), password: TEST_PASSWORD, fullName: 'A', role: 'ops' });
+    const extra = await post('/auth/register', {
+      email: uniqueEmail(),
+      password: TEST_PASSWORD,
+      fullName: 'A',
+      role: 'ops',
+    });
     expect(extra.statusCode).toBe(400);
     expect(extra.json().error.code).toBe('VALIDATION_FAILED');
-    const bad = await post('/auth/register', { email: 'not-an-email', password: TEST_PASSWORD, fullName: 'A' });
+    const bad = await post('/auth/register', {
+      email: 'not-an-email',
+      password: TEST_PASSWORD,
+      fullName: 'A',
+    });
     expect(bad.statusCode).toBe(400);
   });
 });
@@ -63,13 +117,21 @@ describe('login, me, tokens', () => {
     expect(claims.exp - claims.iat).toBe(900);
     const me = await t.app.inject({ method: 'GET', url: '/api/v1/auth/me', headers: u.auth });
     expect(me.statusCode).toBe(200);
-    expect(me.json()).toMatchObject({ id: u.id, email: u.email, roles: ['customer'], kycStatus: 'NOT_STARTED' });
+    expect(me.json()).toMatchObject({
+      id: u.id,
+      email: u.email,
+      roles: ['customer'],
+      kycStatus: 'NOT_STARTED',
+    });
   });
 
   it('rejects wrong passwords and unknown emails alike with 401 INVALID_CREDENTIALS', async () => {
     const u = await t.customer();
     const wrong = await post('/auth/login', { email: u.email, password: 'Wrong-Password-1' });
-    const unknown = await post('/auth/login', { email: uniqueEmail(), password: 'Wrong-Password-1' });
+    const unknown = await post('/auth/login', {
+      email: uniqueEmail(),
+      password: 'Wrong-Password-1',
+    });
     expect(wrong.statusCode).toBe(401);
     expect(unknown.statusCode).toBe(401);
     expect(wrong.json().error.code).toBe('INVALID_CREDENTIALS');
@@ -79,25 +141,42 @@ describe('login, me, tokens', () => {
   it('answers 401 to missing, tampered, alg:none and expired tokens', async () => {
     const u = await t.customer();
     const me = (authorization?: string) =>
-      t.app.inject({ method: 'GET', url: '/api/v1/auth/me', headers: authorization ? { authorization } : {} });
+      t.app.inject({
+        method: 'GET',
+        url: '/api/v1/auth/me',
+        headers: authorization ? { authorization } : {},
+      });
     expect((await me()).statusCode).toBe(401);
     const [h, p] = u.accessToken.split('.');
     const none = `${Buffer.from(JSON.stringify({ alg: 'none', typ: 'JWT' })).toString('base64url')}.${p}.`;
     expect((await me(`Bearer ${none}`)).statusCode).toBe(401);
     expect((await me(`Bearer ${h}.${p}.AAAA`)).statusCode).toBe(401);
-    const forged = createSigner({ key: 'another-secret-another-secret-0123456789', algorithm: 'HS256' })({
-      sub: u.id, roles: ['ops'], customerId: null, typ: 'access',
+    const forged = createSigner({
+      key: 'another-secret-another-secret-0123456789',
+      algorithm: 'HS256',
+    })({
+      sub: u.id,
+      roles: ['ops'],
+      customerId: null,
+      typ: 'access',
     });
     expect((await me(`Bearer ${forged}`)).statusCode).toBe(401);
     const expired = createSigner({ key: t.config.JWT_SECRET, algorithm: 'HS256' })({
-      sub: u.id, roles: ['customer'], customerId: u.customerId, typ: 'access',
-      iat: Math.floor(Date.now() / 1000) - 3600, exp: Math.floor(Date.now() / 1000) - 60,
+      sub: u.id,
+      roles: ['customer'],
+      customerId: u.customerId,
+      typ: 'access',
+      iat: Math.floor(Date.now() / 1000) - 3600,
+      exp: Math.floor(Date.now() / 1000) - 60,
     });
     const res = await me(`Bearer ${expired}`);
     expect(res.statusCode).toBe(401);
     expect(res.json().error.code).toBe('UNAUTHORIZED');
     const hs512 = createSigner({ key: t.config.JWT_SECRET, algorithm: 'HS512' })({
-      sub: u.id, roles: ['customer'], customerId: u.customerId, typ: 'access',
+      sub: u.id,
+      roles: ['customer'],
+      customerId: u.customerId,
+      typ: 'access',
     });
     expect((await me(`Bearer ${hs512}`)).statusCode).toBe(401);
   });
@@ -116,7 +195,10 @@ describe('login, me, tokens', () => {
     // The newest token of the family no longer works either.
     const after = await post('/auth/refresh', { refreshToken: pair2.refreshToken });
     expect(after.statusCode).toBe(401);
-    const rows = await t.database.db.select().from(refreshTokens).where(eq(refreshTokens.userId, u.id));
+    const rows = await t.database.db
+      .select()
+      .from(refreshTokens)
+      .where(eq(refreshTokens.userId, u.id));
     expect(rows.length).toBe(2);
     expect(rows.every((r) => r.revokedAt !== null)).toBe(true);
     // Only hashes are stored.
@@ -148,17 +230,30 @@ describe('lockout', () => {
     }
     const locked = await post('/auth/login', { email: u.email, password: TEST_PASSWORD });
     expect(locked.statusCode).toBe(423);
-    expect(locked.json().error).toMatchObject({ code: 'ACCOUNT_LOCKED', details: { scope: 'account' } });
+    expect(locked.json().error).toMatchObject({
+      code: 'ACCOUNT_LOCKED',
+      details: { scope: 'account' },
+    });
     expect(Number(locked.headers['retry-after'])).toBeGreaterThan(0);
     // Unlock by time: move locked_until into the past, then the right password works again.
-    await t.database.db.update(users).set({ lockedUntil: new Date(Date.now() - 1000) }).where(eq(users.id, u.id));
-    expect((await post('/auth/login', { email: u.email, password: TEST_PASSWORD })).statusCode).toBe(200);
+    await t.database.db
+      .update(users)
+      .set({ lockedUntil: new Date(Date.now() - 1000) })
+      .where(eq(users.id, u.id));
+    expect(
+      (await post('/auth/login', { email: u.email, password: TEST_PASSWORD })).statusCode,
+    ).toBe(200);
   });
 
   it('locks a client IP after repeated failures across accounts', async () => {
     const ip = fakeIp();
     for (let i = 0; i < 6; i++) {
-      const res = await post('/auth/login', { email: uniqueEmail('nobody'), password: 'Wrong-Password-1' }, {}, ip);
+      const res = await post(
+        '/auth/login',
+        { email: uniqueEmail('nobody'), password: 'Wrong-Password-1' },
+        {},
+        ip,
+      );
       expect(res.statusCode).toBe(401);
     }
     const u = await t.customer();
@@ -166,7 +261,9 @@ describe('lockout', () => {
     expect(blocked.statusCode).toBe(423);
     expect(blocked.json().error.details.scope).toBe('ip');
     // Another IP is unaffected.
-    expect((await post('/auth/login', { email: u.email, password: TEST_PASSWORD })).statusCode).toBe(200);
+    expect(
+      (await post('/auth/login', { email: u.email, password: TEST_PASSWORD })).statusCode,
+    ).toBe(200);
   });
 });
 
@@ -191,12 +288,24 @@ describe('MFA (TOTP)', () => {
     const noCode = await post('/auth/login', { email: u.email, password: TEST_PASSWORD });
     expect(noCode.statusCode).toBe(401);
     expect(noCode.json().error.code).toBe('MFA_REQUIRED');
-    const wrongCode = await post('/auth/login', { email: u.email, password: TEST_PASSWORD, totp: '123456' === generateSync({ secret }) ? '654321' : '123456' });
+    const wrongCode = await post('/auth/login', {
+      email: u.email,
+      password: TEST_PASSWORD,
+      totp: '123456' === generateSync({ secret }) ? '654321' : '123456',
+    });
     expect(wrongCode.statusCode).toBe(401);
     expect(wrongCode.json().error.code).toBe('INVALID_TOTP');
-    const ok = await post('/auth/login', { email: u.email, password: TEST_PASSWORD, totp: generateSync({ secret }) });
+    const ok = await post('/auth/login', {
+      email: u.email,
+      password: TEST_PASSWORD,
+      totp: generateSync({ secret }),
+    });
     expect(ok.statusCode).toBe(200);
-    const me = await t.app.inject({ method: 'GET', url: '/api/v1/auth/me', headers: { authorization: `Bearer ${ok.json().accessToken}` } });
+    const me = await t.app.inject({
+      method: 'GET',
+      url: '/api/v1/auth/me',
+      headers: { authorization: `Bearer ${ok.json().accessToken}` },
+    });
     expect(me.json().mfaEnabled).toBe(true);
     // Setting up again once enabled is a conflict.
     expect((await post('/auth/mfa/setup', undefined, u.auth)).statusCode).toBe(409);
@@ -205,7 +314,11 @@ describe('MFA (TOTP)', () => {
 
 describe('conventions', () => {
   it('echoes x-request-id, sets security headers, and answers unknown routes with the error shape', async () => {
-    const res = await t.app.inject({ method: 'GET', url: '/api/v1/nope', headers: { 'x-request-id': 'req-abcdef123' } });
+    const res = await t.app.inject({
+      method: 'GET',
+      url: '/api/v1/nope',
+      headers: { 'x-request-id': 'req-abcdef123' },
+    });
     expect(res.statusCode).toBe(404);
     expect(res.json()).toEqual({ error: { code: 'NOT_FOUND', message: expect.any(String) } });
     expect(res.headers['x-request-id']).toBe('req-abcdef123');
@@ -215,14 +328,27 @@ describe('conventions', () => {
   });
 
   it('CORS allows configured origins only', async () => {
-    const ok = await t.app.inject({ method: 'OPTIONS', url: '/api/v1/auth/login', headers: { origin: t.config.CORS_ORIGINS[0]!, 'access-control-request-method': 'POST' } });
+    const ok = await t.app.inject({
+      method: 'OPTIONS',
+      url: '/api/v1/auth/login',
+      headers: { origin: t.config.CORS_ORIGINS[0]!, 'access-control-request-method': 'POST' },
+    });
     expect(ok.headers['access-control-allow-origin']).toBe(t.config.CORS_ORIGINS[0]);
-    const bad = await t.app.inject({ method: 'OPTIONS', url: '/api/v1/auth/login', headers: { origin: 'https://evil.example', 'access-control-request-method': 'POST' } });
+    const bad = await t.app.inject({
+      method: 'OPTIONS',
+      url: '/api/v1/auth/login',
+      headers: { origin: 'https://evil.example', 'access-control-request-method': 'POST' },
+    });
     expect(bad.headers['access-control-allow-origin']).toBeUndefined();
   });
 
   it('malformed JSON is a 400 with a code', async () => {
-    const res = await t.app.inject({ method: 'POST', url: '/api/v1/auth/login', payload: '{"email":', headers: { 'content-type': 'application/json' } });
+    const res = await t.app.inject({
+      method: 'POST',
+      url: '/api/v1/auth/login',
+      payload: '{"email":',
+      headers: { 'content-type': 'application/json' },
+    });
     expect(res.statusCode).toBe(400);
     expect(res.json().error.code).toBe('VALIDATION_FAILED');
   });

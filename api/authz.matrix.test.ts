@@ -14,7 +14,13 @@ import { checkInvariant } from '../activities/ledger/invariant';
 import { scheduledPayments } from '../db/schema/scheduled-payments';
 import { newId } from './lib/crypto';
 import { effectiveRoles } from './plugins/access';
-import { createTestAccount, createTestTransferRow, startTestApp, type TestApp, type TestUser } from './testing/app-fixture';
+import {
+  createTestAccount,
+  createTestTransferRow,
+  startTestApp,
+  type TestApp,
+  type TestUser,
+} from './testing/app-fixture';
 import type { ResourceKind, Role, RouteInfo } from './types';
 
 let t: TestApp;
@@ -27,7 +33,12 @@ const fixtures: Partial<Record<ResourceKind, { own: string; foreign: string }>> 
 
 beforeAll(async () => {
   t = await startTestApp();
-  [owner, other, support, ops] = await Promise.all([t.customer(), t.customer(), t.support(), t.ops()]);
+  [owner, other, support, ops] = await Promise.all([
+    t.customer(),
+    t.customer(),
+    t.support(),
+    t.ops(),
+  ]);
   const db = t.database.db;
   const ownAcc = await createTestAccount(db, owner.customerId);
   const ownAcc2 = await createTestAccount(db, owner.customerId);
@@ -35,8 +46,16 @@ beforeAll(async () => {
   const foreignAcc2 = await createTestAccount(db, other.customerId);
   fixtures.account = { own: ownAcc, foreign: foreignAcc };
   fixtures.transfer = {
-    own: await createTestTransferRow(db, { customerId: owner.customerId!, fromAccountId: ownAcc2, toAccountId: foreignAcc2 }),
-    foreign: await createTestTransferRow(db, { customerId: other.customerId!, fromAccountId: foreignAcc2, toAccountId: ownAcc2 }),
+    own: await createTestTransferRow(db, {
+      customerId: owner.customerId!,
+      fromAccountId: ownAcc2,
+      toAccountId: foreignAcc2,
+    }),
+    foreign: await createTestTransferRow(db, {
+      customerId: other.customerId!,
+      fromAccountId: foreignAcc2,
+      toAccountId: ownAcc2,
+    }),
   };
   fixtures.customer = { own: owner.customerId!, foreign: other.customerId! };
   fixtures.user = { own: owner.id, foreign: other.id };
@@ -49,7 +68,11 @@ beforeAll(async () => {
 });
 afterAll(async () => t.close());
 
-async function createTestSchedule(customerId: string, fromAccountId: string, toAccountId: string): Promise<string> {
+async function createTestSchedule(
+  customerId: string,
+  fromAccountId: string,
+  toAccountId: string,
+): Promise<string> {
   const id = newId('schedule');
   await t.database.db.insert(scheduledPayments).values({
     id,
@@ -58,7 +81,11 @@ async function createTestSchedule(customerId: string, fromAccountId: string, toA
     toAccountId,
     amount: 100n,
     currency: 'USD',
-    spec: { frequency: 'MONTHLY', startAt: new Date(Date.now() + 86_400_000).toISOString(), dayOfMonth: 1 },
+    spec: {
+      frequency: 'MONTHLY',
+      startAt: new Date(Date.now() + 86_400_000).toISOString(),
+      dayOfMonth: 1,
+    },
     workflowId: `scheduled-payment-${id}`,
   });
   return id;
@@ -69,7 +96,11 @@ function apiRoutes(): RouteInfo[] {
 }
 
 type Who = 'anonymous' | 'customer' | 'support' | 'ops';
-const users = (): Record<Exclude<Who, 'anonymous'>, TestUser> => ({ customer: owner, support, ops });
+const users = (): Record<Exclude<Who, 'anonymous'>, TestUser> => ({
+  customer: owner,
+  support,
+  ops,
+});
 
 function urlFor(route: RouteInfo, which: 'own' | 'foreign'): string {
   const access = route.access && 'roles' in route.access ? route.access : undefined;
@@ -77,7 +108,10 @@ function urlFor(route: RouteInfo, which: 'own' | 'foreign'): string {
   return route.url.replace(/:([A-Za-z0-9_]+)/g, (_m, name: string) => {
     if (resource && (resource.param ?? 'id') === name) {
       const f = fixtures[resource.kind];
-      if (!f) throw new Error(`No authorization fixture for resource kind "${resource.kind}" (route ${route.method} ${route.url}): add one in api/authz.matrix.test.ts`);
+      if (!f)
+        throw new Error(
+          `No authorization fixture for resource kind "${resource.kind}" (route ${route.method} ${route.url}): add one in api/authz.matrix.test.ts`,
+        );
       return f[which];
     }
     return 'zzz_nonexistent00';
@@ -85,18 +119,28 @@ function urlFor(route: RouteInfo, which: 'own' | 'foreign'): string {
 }
 
 async function call(route: RouteInfo, url: string, who: Who): Promise<number> {
-  const headers: Record<string, string> = who === 'anonymous' ? {} : { authorization: users()[who].auth.authorization };
+  const headers: Record<string, string> =
+    who === 'anonymous' ? {} : { authorization: users()[who].auth.authorization };
   if (url.endsWith('/stream')) {
     // Streams stay open: read the status over real HTTP, then hang up.
     const ac = new AbortController();
-    const res = await fetch(`${baseUrl}${url}`, { method: route.method, headers, signal: ac.signal });
+    const res = await fetch(`${baseUrl}${url}`, {
+      method: route.method,
+      headers,
+      signal: ac.signal,
+    });
     ac.abort();
     return res.status;
   }
   const res = await t.app.inject({
     method: route.method as 'GET',
     url,
-    headers: { ...headers, ...(route.method === 'GET' || route.method === 'DELETE' ? {} : { 'content-type': 'application/json' }) },
+    headers: {
+      ...headers,
+      ...(route.method === 'GET' || route.method === 'DELETE'
+        ? {}
+        : { 'content-type': 'application/json' }),
+    },
     ...(route.method === 'GET' || route.method === 'DELETE' ? {} : { payload: '{}' }),
   });
   return res.statusCode;
@@ -141,8 +185,10 @@ describe('authorization matrix (generated from the route table)', () => {
         if (access.resource) {
           const isCustomer = who === 'customer';
           const foreign = await call(route, urlFor(route, 'foreign'), who);
-          if (isCustomer && foreign !== 404) failures.push(`${label} customer foreign: ${foreign}, expected 404`);
-          if (!isCustomer && [401, 403, 404].includes(foreign)) failures.push(`${label} ${who} any: ${foreign}`);
+          if (isCustomer && foreign !== 404)
+            failures.push(`${label} customer foreign: ${foreign}, expected 404`);
+          if (!isCustomer && [401, 403, 404].includes(foreign))
+            failures.push(`${label} ${who} any: ${foreign}`);
           const own = await call(route, urlFor(route, 'own'), who);
           if ([401, 403, 404].includes(own)) failures.push(`${label} ${who} own: ${own}`);
         } else {
@@ -156,8 +202,16 @@ describe('authorization matrix (generated from the route table)', () => {
   }, 120_000);
 
   it('a customer probing an id that does not exist gets the same 404 as a foreign one', async () => {
-    const missing = await t.app.inject({ method: 'GET', url: '/api/v1/accounts/acc_doesnotexist00', headers: owner.auth });
-    const foreign = await t.app.inject({ method: 'GET', url: `/api/v1/accounts/${fixtures.account!.foreign}`, headers: owner.auth });
+    const missing = await t.app.inject({
+      method: 'GET',
+      url: '/api/v1/accounts/acc_doesnotexist00',
+      headers: owner.auth,
+    });
+    const foreign = await t.app.inject({
+      method: 'GET',
+      url: `/api/v1/accounts/${fixtures.account!.foreign}`,
+      headers: owner.auth,
+    });
     expect(missing.statusCode).toBe(404);
     expect(foreign.statusCode).toBe(404);
     expect(missing.json().error.code).toBe(foreign.json().error.code);

@@ -8,7 +8,13 @@ import { checkInvariant } from '../activities/ledger/invariant';
 import { createLedgerService } from '../activities/ledger/ledger.service';
 import { auditLog } from '../db/schema/audit';
 import { transfers } from '../db/schema/transfers';
-import { createTestAccount, fakeIp, startTestApp, type TestApp, type TestUser } from './testing/app-fixture';
+import {
+  createTestAccount,
+  fakeIp,
+  startTestApp,
+  type TestApp,
+  type TestUser,
+} from './testing/app-fixture';
 
 let t: TestApp;
 let opsUser: TestUser;
@@ -19,7 +25,8 @@ beforeAll(async () => {
 });
 afterAll(async () => t.close());
 
-const balanceOf = async (accountId: string) => (await createLedgerService(t.database.db).getBalances(accountId)).posted;
+const balanceOf = async (accountId: string) =>
+  (await createLedgerService(t.database.db).getBalances(accountId)).posted;
 
 function deposit(key: string | undefined, body: Record<string, unknown>) {
   return t.app.inject({
@@ -33,7 +40,12 @@ function deposit(key: string | undefined, body: Record<string, unknown>) {
 describe('Idempotency-Key', () => {
   it('is required on creating POSTs: 400 IDEMPOTENCY_KEY_REQUIRED, nothing moves', async () => {
     const acc = await createTestAccount(t.database.db, alice.customerId);
-    const res = await deposit(undefined, { accountId: acc, amount: 500, currency: 'USD', reference: `r-${acc}` });
+    const res = await deposit(undefined, {
+      accountId: acc,
+      amount: 500,
+      currency: 'USD',
+      reference: `r-${acc}`,
+    });
     expect(res.statusCode).toBe(400);
     expect(res.json().error.code).toBe('IDEMPOTENCY_KEY_REQUIRED');
     expect(await balanceOf(acc)).toBe(0n);
@@ -61,8 +73,16 @@ describe('Idempotency-Key', () => {
   it('answers 422 IDEMPOTENCY_KEY_REUSED when the same key comes with a different body', async () => {
     const acc = await createTestAccount(t.database.db, alice.customerId);
     const key = `k-${acc}`;
-    expect((await deposit(key, { accountId: acc, amount: 100, currency: 'USD', reference: `a-${acc}` })).statusCode).toBe(201);
-    const reused = await deposit(key, { accountId: acc, amount: 999, currency: 'USD', reference: `b-${acc}` });
+    expect(
+      (await deposit(key, { accountId: acc, amount: 100, currency: 'USD', reference: `a-${acc}` }))
+        .statusCode,
+    ).toBe(201);
+    const reused = await deposit(key, {
+      accountId: acc,
+      amount: 999,
+      currency: 'USD',
+      reference: `b-${acc}`,
+    });
     expect(reused.statusCode).toBe(422);
     expect(reused.json().error.code).toBe('IDEMPOTENCY_KEY_REUSED');
     expect(await balanceOf(acc)).toBe(100n);
@@ -72,7 +92,10 @@ describe('Idempotency-Key', () => {
     const acc = await createTestAccount(t.database.db, alice.customerId);
     const otherOps = await t.ops();
     const key = `shared-${acc}`;
-    expect((await deposit(key, { accountId: acc, amount: 100, currency: 'USD', reference: `a-${acc}` })).statusCode).toBe(201);
+    expect(
+      (await deposit(key, { accountId: acc, amount: 100, currency: 'USD', reference: `a-${acc}` }))
+        .statusCode,
+    ).toBe(201);
     const res = await t.app.inject({
       method: 'POST',
       url: '/api/v1/ops/deposits',
@@ -96,7 +119,11 @@ describe('Idempotency-Key', () => {
       await blocker.query('select id from accounts where id = $1 for update', [acc]);
       const first = deposit(key, body);
       // Wait until the first request has claimed the key.
-      for (let i = 0; i < 100 && (await t.redis.keys(`${t.prefix}idem:u:${opsUser.id}:*`)).length === 0; i++) {
+      for (
+        let i = 0;
+        i < 100 && (await t.redis.keys(`${t.prefix}idem:u:${opsUser.id}:*`)).length === 0;
+        i++
+      ) {
         await new Promise((r) => setTimeout(r, 50));
       }
       let concurrent = await deposit(key, body);
@@ -138,7 +165,9 @@ describe('rate limits (Redis, shared across instances)', () => {
     expect(limited.headers['x-ratelimit-remaining']).toBe('0');
     // Another user is unaffected.
     const bob = await t.customer();
-    expect((await a.inject({ method: 'GET', url: '/api/v1/auth/me', headers: bob.auth })).statusCode).toBe(200);
+    expect(
+      (await a.inject({ method: 'GET', url: '/api/v1/auth/me', headers: bob.auth })).statusCode,
+    ).toBe(200);
   });
 
   it('limits auth routes per IP, more tightly, across instances', async () => {
@@ -146,7 +175,12 @@ describe('rate limits (Redis, shared across instances)', () => {
     const b = await t.another({ authRateLimitPerMinute: 3 });
     const ip = fakeIp();
     const login = (app: typeof a) =>
-      app.inject({ method: 'POST', url: '/api/v1/auth/login', remoteAddress: ip, payload: { email: 'x@example.test', password: 'Nope-nope-1' } });
+      app.inject({
+        method: 'POST',
+        url: '/api/v1/auth/login',
+        remoteAddress: ip,
+        payload: { email: 'x@example.test', password: 'Nope-nope-1' },
+      });
     expect((await login(a)).statusCode).toBe(401);
     expect((await login(b)).statusCode).toBe(401);
     expect((await login(a)).statusCode).toBe(401);
@@ -154,7 +188,12 @@ describe('rate limits (Redis, shared across instances)', () => {
     expect(limited.statusCode).toBe(429);
     expect(limited.headers['retry-after']).toBeDefined();
     // A different IP still gets through.
-    const other = await a.inject({ method: 'POST', url: '/api/v1/auth/login', remoteAddress: fakeIp(), payload: { email: 'x@example.test', password: 'Nope-nope-1' } });
+    const other = await a.inject({
+      method: 'POST',
+      url: '/api/v1/auth/login',
+      remoteAddress: fakeIp(),
+      payload: { email: 'x@example.test', password: 'Nope-nope-1' },
+    });
     expect(other.statusCode).toBe(401);
   });
 });
@@ -189,14 +228,26 @@ describe('validation: every money POST rejects bad input with 400 and changes no
   ];
 
   const routes = [
-    { name: 'POST /transfers', url: '/api/v1/transfers', user: () => alice, body: () => base().transfers },
-    { name: 'POST /ops/deposits', url: '/api/v1/ops/deposits', user: () => opsUser, body: () => base().deposits },
+    {
+      name: 'POST /transfers',
+      url: '/api/v1/transfers',
+      user: () => alice,
+      body: () => base().transfers,
+    },
+    {
+      name: 'POST /ops/deposits',
+      url: '/api/v1/ops/deposits',
+      user: () => opsUser,
+      body: () => base().deposits,
+    },
   ];
 
   for (const route of routes) {
     for (const [label, mutate] of bad) {
       it(`${route.name}: ${label} → 400`, async () => {
-        const auditBefore = await t.database.db.select({ n: sql<number>`count(*)::int` }).from(auditLog);
+        const auditBefore = await t.database.db
+          .select({ n: sql<number>`count(*)::int` })
+          .from(auditLog);
         const res = await t.app.inject({
           method: 'POST',
           url: route.url,
@@ -207,9 +258,14 @@ describe('validation: every money POST rejects bad input with 400 and changes no
         expect(res.json().error.code).toBe('VALIDATION_FAILED');
         expect(await balanceOf(from)).toBe(10_000n);
         expect(await balanceOf(to)).toBe(0n);
-        const transferRows = await t.database.db.select().from(transfers).where(eq(transfers.fromAccountId, from));
+        const transferRows = await t.database.db
+          .select()
+          .from(transfers)
+          .where(eq(transfers.fromAccountId, from));
         expect(transferRows).toHaveLength(0);
-        const auditAfter = await t.database.db.select({ n: sql<number>`count(*)::int` }).from(auditLog);
+        const auditAfter = await t.database.db
+          .select({ n: sql<number>`count(*)::int` })
+          .from(auditLog);
         expect(auditAfter[0]!.n).toBe(auditBefore[0]!.n);
       });
     }
@@ -217,20 +273,55 @@ describe('validation: every money POST rejects bad input with 400 and changes no
 
   it('the other POSTs reject extra fields and wrong types with 400', async () => {
     const cases: [string, string, Record<string, string>, unknown][] = [
-      ['register extra', '/api/v1/auth/register', {}, { email: 'a@b.test', password: 'Correct-Horse-42', fullName: 'A', roles: ['ops'] }],
-      ['register wrong type', '/api/v1/auth/register', {}, { email: 'a@b.test', password: 12345678901, fullName: 'A' }],
+      [
+        'register extra',
+        '/api/v1/auth/register',
+        {},
+        { email: 'a@b.test', password: 'Correct-Horse-42', fullName: 'A', roles: ['ops'] },
+      ],
+      [
+        'register wrong type',
+        '/api/v1/auth/register',
+        {},
+        { email: 'a@b.test', password: 12345678901, fullName: 'A' },
+      ],
       ['login missing', '/api/v1/auth/login', {}, { email: 'a@b.test' }],
-      ['login bad totp', '/api/v1/auth/login', {}, { email: 'a@b.test', password: 'x', totp: '12ab56' }],
+      [
+        'login bad totp',
+        '/api/v1/auth/login',
+        {},
+        { email: 'a@b.test', password: 'x', totp: '12ab56' },
+      ],
       ['refresh extra', '/api/v1/auth/refresh', {}, { refreshToken: 'x'.repeat(43), extra: 1 }],
       ['logout wrong type', '/api/v1/auth/logout', {}, { refreshToken: 42 }],
       ['mfa enable wrong type', '/api/v1/auth/mfa/enable', alice.auth, { totp: 123456 }],
-      ['roles unknown role', `/api/v1/ops/users/${alice.id}/roles`, opsUser.auth, { roles: ['root'], reason: 'because' }],
-      ['roles missing reason', `/api/v1/ops/users/${alice.id}/roles`, opsUser.auth, { roles: ['support'] }],
+      [
+        'roles unknown role',
+        `/api/v1/ops/users/${alice.id}/roles`,
+        opsUser.auth,
+        { roles: ['root'], reason: 'because' },
+      ],
+      [
+        'roles missing reason',
+        `/api/v1/ops/users/${alice.id}/roles`,
+        opsUser.auth,
+        { roles: ['support'] },
+      ],
       ['close extra', `/api/v1/accounts/${from}/close`, alice.auth, { reason: 'x', force: true }],
     ];
     for (const [label, url, headers, payload] of cases) {
-      const res = await t.app.inject({ method: 'POST', url, headers, payload: payload as object, remoteAddress: fakeIp() });
-      expect([label, res.statusCode, res.json().error?.code]).toEqual([label, 400, 'VALIDATION_FAILED']);
+      const res = await t.app.inject({
+        method: 'POST',
+        url,
+        headers,
+        payload: payload as object,
+        remoteAddress: fakeIp(),
+      });
+      expect([label, res.statusCode, res.json().error?.code]).toEqual([
+        label,
+        400,
+        'VALIDATION_FAILED',
+      ]);
     }
     const me = await t.app.inject({ method: 'GET', url: '/api/v1/auth/me', headers: alice.auth });
     expect(me.json().roles).toEqual(['customer']);
@@ -239,7 +330,12 @@ describe('validation: every money POST rejects bad input with 400 and changes no
 
   it('support actions require a reason', async () => {
     const support = await t.support();
-    const res = await t.app.inject({ method: 'POST', url: '/api/v1/support/transfers/trf_whatever000/approve', headers: support.auth, payload: {} });
+    const res = await t.app.inject({
+      method: 'POST',
+      url: '/api/v1/support/transfers/trf_whatever000/approve',
+      headers: support.auth,
+      payload: {},
+    });
     expect([400, 404]).toContain(res.statusCode);
   });
 });
@@ -247,7 +343,11 @@ describe('validation: every money POST rejects bad input with 400 and changes no
 describe('errors', () => {
   it('list queries reject limit outside 1–100 and bad cursors with 400', async () => {
     for (const q of ['limit=0', 'limit=101', 'limit=abc', 'cursor=%%%']) {
-      const res = await t.app.inject({ method: 'GET', url: `/api/v1/transfers?${q}`, headers: alice.auth });
+      const res = await t.app.inject({
+        method: 'GET',
+        url: `/api/v1/transfers?${q}`,
+        headers: alice.auth,
+      });
       expect([q, res.statusCode]).toEqual([q, 400]);
     }
   });

@@ -24,20 +24,32 @@ describe('OpenAPI', () => {
         missing.push(`${route.method} ${route.url}`);
         continue;
       }
-      expect([route.url, op.tags?.length > 0, typeof op.summary]).toEqual([route.url, true, 'string']);
+      expect([route.url, op.tags?.length > 0, typeof op.summary]).toEqual([
+        route.url,
+        true,
+        'string',
+      ]);
       const statuses = Object.keys(op.responses ?? {});
       expect([route.url, statuses.some((s) => s.startsWith('2'))]).toEqual([route.url, true]);
       expect([route.url, statuses.some((s) => s.startsWith('4'))]).toEqual([route.url, true]);
       if (route.access && 'roles' in route.access) {
-        expect([route.url, statuses]).toEqual([route.url, expect.arrayContaining(['401', '403', '429'])]);
+        expect([route.url, statuses]).toEqual([
+          route.url,
+          expect.arrayContaining(['401', '403', '429']),
+        ]);
       }
       if (route.idempotency) {
-        const header = (op.parameters ?? []).find((p: { name: string; in: string }) => p.in === 'header' && p.name === 'idempotency-key');
+        const header = (op.parameters ?? []).find(
+          (p: { name: string; in: string }) => p.in === 'header' && p.name === 'idempotency-key',
+        );
         expect([route.url, Boolean(header)]).toEqual([route.url, true]);
       }
     }
     expect(missing).toEqual([]);
-    expect(doc.components.securitySchemes.bearerAuth).toMatchObject({ type: 'http', scheme: 'bearer' });
+    expect(doc.components.securitySchemes.bearerAuth).toMatchObject({
+      type: 'http',
+      scheme: 'bearer',
+    });
   });
 
   it('serves Swagger UI at /docs', async () => {
@@ -47,7 +59,9 @@ describe('OpenAPI', () => {
   });
 
   it('serves /health, /metrics and /ready', async () => {
-    expect((await t.app.inject({ method: 'GET', url: '/health' })).json()).toEqual({ status: 'ok' });
+    expect((await t.app.inject({ method: 'GET', url: '/health' })).json()).toEqual({
+      status: 'ok',
+    });
     const metrics = await t.app.inject({ method: 'GET', url: '/metrics' });
     expect(metrics.statusCode).toBe(200);
     expect(metrics.body).toContain('http_request_duration_seconds');

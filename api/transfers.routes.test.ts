@@ -11,7 +11,12 @@ import { expectLedgerBalanced } from '../test/ledger';
 import { uniqueTaskQueue, withWorker, workflowEnv } from '../test/harness';
 import { createKafka } from '../platform/kafka';
 import { createLogger } from '../platform/logger';
-import { createTestAccount, startTestApp, type TestApp, type TestUser } from './testing/app-fixture';
+import {
+  createTestAccount,
+  startTestApp,
+  type TestApp,
+  type TestUser,
+} from './testing/app-fixture';
 
 jest.setTimeout(120_000);
 
@@ -27,11 +32,17 @@ const taskQueue = uniqueTaskQueue('api-transfers');
 
 beforeAll(async () => {
   env = await workflowEnv('existing');
-  t = await startTestApp({}, {
-    temporal: async () => env.client,
-    config: { TEMPORAL_TASK_QUEUE: taskQueue, TRANSFER_HOLD_WAIT_MS: 60_000 },
+  t = await startTestApp(
+    {},
+    {
+      temporal: async () => env.client,
+      config: { TEMPORAL_TASK_QUEUE: taskQueue, TRANSFER_HOLD_WAIT_MS: 60_000 },
+    },
+  );
+  producer = createKafka(t.config.KAFKA_BROKERS, 'api-transfers-test').producer({
+    idempotent: true,
+    maxInFlightRequests: 1,
   });
-  producer = createKafka(t.config.KAFKA_BROKERS, 'api-transfers-test').producer({ idempotent: true, maxInFlightRequests: 1 });
   await producer.connect();
   [alice, bob, support] = await Promise.all([t.customer(), t.customer(), t.support()]);
   aliceAcc = await createTestAccount(t.database.db, alice.customerId, { fund: 20_000_000n });
@@ -44,8 +55,14 @@ afterAll(async () => {
 });
 
 const post = (user: TestUser, url: string, payload: object, key?: string) =>
-  t.app.inject({ method: 'POST', url: `/api/v1${url}`, headers: { ...user.auth, ...(key ? { 'idempotency-key': key } : {}) }, payload });
-const get = (user: TestUser, url: string) => t.app.inject({ method: 'GET', url: `/api/v1${url}`, headers: user.auth });
+  t.app.inject({
+    method: 'POST',
+    url: `/api/v1${url}`,
+    headers: { ...user.auth, ...(key ? { 'idempotency-key': key } : {}) },
+    payload,
+  });
+const get = (user: TestUser, url: string) =>
+  t.app.inject({ method: 'GET', url: `/api/v1${url}`, headers: user.auth });
 
 async function eventually<T>(fn: () => Promise<T>, ok: (v: T) => boolean, ms = 30_000): Promise<T> {
   const deadline = Date.now() + ms;
@@ -67,7 +84,13 @@ it('transfers: create, replay, read, list, stream, refuse, review, cancel, suppo
   });
   await withWorker(env, { activities, taskQueue }, async () => {
     // 201: funds held.
-    const body = { fromAccountId: aliceAcc, toAccountId: bobAcc, amount: 2500, currency: 'USD', memo: 'rent' };
+    const body = {
+      fromAccountId: aliceAcc,
+      toAccountId: bobAcc,
+      amount: 2500,
+      currency: 'USD',
+      memo: 'rent',
+    };
     const created = await post(alice, '/transfers', body, 'rent-1');
     expect(created.statusCode).toBe(201);
     const tr = created.json();
@@ -80,23 +103,39 @@ it('transfers: create, replay, read, list, stream, refuse, review, cancel, suppo
     expect(replay.headers['idempotent-replayed']).toBe('true');
     expect(replay.json().id).toBe(tr.id);
 
-    const done = await eventually(() => get(alice, `/transfers/${tr.id}`), (r) => r.json().status === 'COMPLETED');
-    expect(done.json()).toMatchObject({ amount: 2500, currency: 'USD', fromAccountId: aliceAcc, toAccountId: bobAcc, memo: 'rent' });
-    expect(done.json().timeline.map((e: { status: string }) => e.status)).toEqual(expect.arrayContaining(['FUNDS_HELD', 'COMPLETED']));
+    const done = await eventually(
+      () => get(alice, `/transfers/${tr.id}`),
+      (r) => r.json().status === 'COMPLETED',
+    );
+    expect(done.json()).toMatchObject({
+      amount: 2500,
+      currency: 'USD',
+      fromAccountId: aliceAcc,
+      toAccountId: bobAcc,
+      memo: 'rent',
+    });
+    expect(done.json().timeline.map((e: { status: string }) => e.status)).toEqual(
+      expect.arrayContaining(['FUNDS_HELD', 'COMPLETED']),
+    );
     expect((await get(bob, `/transfers/${tr.id}`)).statusCode).toBe(404);
     expect((await get(support, `/transfers/${tr.id}`)).statusCode).toBe(200);
     const bobBalance = await get(bob, `/accounts/${bobAcc}`);
     expect(bobBalance.json().balances).toEqual({ posted: 2500, pending: 0, available: 2500 });
 
     // Lists: by account (incoming is visible to the recipient) and by status.
-    const listed = await eventually(() => get(bob, `/transfers?accountId=${bobAcc}`), (r) => r.json().items.length > 0);
+    const listed = await eventually(
+      () => get(bob, `/transfers?accountId=${bobAcc}`),
+      (r) => r.json().items.length > 0,
+    );
     expect(listed.json().items.map((i: { id: string }) => i.id)).toContain(tr.id);
     expect((await get(bob, `/transfers?accountId=${aliceAcc}`)).statusCode).toBe(404);
 
     // SSE of a finished transfer: one status event, then end.
     await t.app.listen({ port: 0, host: '127.0.0.1' });
     const port = (t.app.server.address() as AddressInfo).port;
-    const sse = await fetch(`http://127.0.0.1:${port}/api/v1/transfers/${tr.id}/stream`, { headers: alice.auth });
+    const sse = await fetch(`http://127.0.0.1:${port}/api/v1/transfers/${tr.id}/stream`, {
+      headers: alice.auth,
+    });
     expect(sse.headers.get('content-type')).toMatch(/text\/event-stream/);
     const text = await sse.text();
     expect(text).toContain('event: status');
@@ -118,30 +157,54 @@ it('transfers: create, replay, read, list, stream, refuse, review, cancel, suppo
     const review1 = await post(alice, '/transfers', { ...body, amount: 6_000_000 }, 'review-1');
     expect(review1.statusCode).toBe(201);
     const r1 = review1.json();
-    await eventually(() => get(alice, `/transfers/${r1.id}`), (r) => r.json().status === 'AWAITING_REVIEW');
+    await eventually(
+      () => get(alice, `/transfers/${r1.id}`),
+      (r) => r.json().status === 'AWAITING_REVIEW',
+    );
     const queue = await eventually(
       () => get(support, '/support/transfers?state=AWAITING_REVIEW&limit=100'),
       (r) => r.json().items.some((i: { id: string }) => i.id === r1.id),
     );
     const item = queue.json().items.find((i: { id: string }) => i.id === r1.id);
-    expect(item.temporalUrl).toBe(`${t.config.TEMPORAL_UI_URL}/namespaces/default/workflows/transfer-${r1.id}`);
-    const cancelled = await post(alice, `/transfers/${r1.id}/cancel`, { reason: 'changed my mind' });
+    expect(item.temporalUrl).toBe(
+      `${t.config.TEMPORAL_UI_URL}/namespaces/default/workflows/transfer-${r1.id}`,
+    );
+    const cancelled = await post(alice, `/transfers/${r1.id}/cancel`, {
+      reason: 'changed my mind',
+    });
     expect(cancelled.statusCode).toBe(200);
     expect(cancelled.json().status).toBe('CANCELLED');
-    const approveLate = await post(support, `/support/transfers/${r1.id}/approve`, { reason: 'looks fine' });
+    const approveLate = await post(support, `/support/transfers/${r1.id}/approve`, {
+      reason: 'looks fine',
+    });
     expect(approveLate.statusCode).toBe(409);
 
     // Support approves another one; the action is audited with its reason.
     const review2 = await post(alice, '/transfers', { ...body, amount: 5_500_000 }, 'review-2');
     const r2 = review2.json();
-    await eventually(() => get(alice, `/transfers/${r2.id}`), (r) => r.json().status === 'AWAITING_REVIEW');
-    expect((await post(alice, `/support/transfers/${r2.id}/approve`, { reason: 'self approve' })).statusCode).toBe(403);
-    const approved = await post(support, `/support/transfers/${r2.id}/approve`, { reason: 'verified by phone' });
+    await eventually(
+      () => get(alice, `/transfers/${r2.id}`),
+      (r) => r.json().status === 'AWAITING_REVIEW',
+    );
+    expect(
+      (await post(alice, `/support/transfers/${r2.id}/approve`, { reason: 'self approve' }))
+        .statusCode,
+    ).toBe(403);
+    const approved = await post(support, `/support/transfers/${r2.id}/approve`, {
+      reason: 'verified by phone',
+    });
     expect(approved.statusCode).toBe(200);
     expect(approved.json().temporalUrl).toContain(`transfer-${r2.id}`);
-    await eventually(() => get(alice, `/transfers/${r2.id}`), (r) => r.json().status === 'COMPLETED');
+    await eventually(
+      () => get(alice, `/transfers/${r2.id}`),
+      (r) => r.json().status === 'COMPLETED',
+    );
     const audit = await get(support, `/support/audit?target=${r2.id}`);
-    expect(audit.json().items[0]).toMatchObject({ actor: support.id, action: 'transfer.approve', reason: 'verified by phone' });
+    expect(audit.json().items[0]).toMatchObject({
+      actor: support.id,
+      action: 'transfer.approve',
+      reason: 'verified by phone',
+    });
 
     const final = await get(bob, `/accounts/${bobAcc}`);
     expect(final.json().balances.posted).toBe(2500 + 5_500_000);

@@ -24,7 +24,8 @@ export interface Principal {
  * Resource kinds a route can be scoped to. A resource route names the param that holds the id;
  * the access plugin resolves the owner before validation and answers 404 to anyone else's.
  */
-export type ResourceKind = 'account' | 'transfer' | 'schedule' | 'customer' | 'user' | 'notification' | 'fraudRule';
+export type ResourceKind =
+  'account' | 'transfer' | 'schedule' | 'customer' | 'user' | 'notification' | 'fraudRule';
 
 export interface ResourceRef {
   kind: ResourceKind;
@@ -66,7 +67,12 @@ export interface AppOptions {
   /** Overrides config.AUTH_RATE_LIMIT_PER_MINUTE. */
   authRateLimitPerMinute?: number;
   /** Failed logins before an account locks (default 5) and for how long (default 900 s). */
-  lockout?: { maxFailures?: number; lockSeconds?: number; maxIpFailures?: number; ipWindowSeconds?: number };
+  lockout?: {
+    maxFailures?: number;
+    lockSeconds?: number;
+    maxIpFailures?: number;
+    ipWindowSeconds?: number;
+  };
   /** How long idempotency records live (default 25 h) and the in-flight lock (default 60 s). */
   idempotency?: { ttlSeconds?: number; inFlightSeconds?: number };
   /** Serve Swagger UI at /docs (default true). */

@@ -16,7 +16,9 @@ async function main(): Promise<void> {
   const logger = createLogger({ name: 'api', level: cfg.LOG_LEVEL, pretty: cfg.LOG_PRETTY });
   const database = createDatabase(cfg.DATABASE_URL, { max: cfg.DATABASE_POOL_SIZE });
   const redis = createRedis(cfg.REDIS_URL);
-  const kafka = createKafka(cfg.KAFKA_BROKERS, `${cfg.KAFKA_CLIENT_ID}-api`, { retry: { retries: 1 } });
+  const kafka = createKafka(cfg.KAFKA_BROKERS, `${cfg.KAFKA_CLIENT_ID}-api`, {
+    retry: { retries: 1 },
+  });
   const temporal = lazyTemporal({
     address: cfg.TEMPORAL_ADDRESS,
     namespace: cfg.TEMPORAL_NAMESPACE,
@@ -26,7 +28,9 @@ async function main(): Promise<void> {
 
   const app = await buildApp({ config: cfg, database, redis, kafka, temporal, logger });
   // Connect to Temporal in the background; routes that need it wait for it.
-  temporal().catch((err: unknown) => logger.warn({ err: (err as Error).message }, 'temporal not reachable yet'));
+  temporal().catch((err: unknown) =>
+    logger.warn({ err: (err as Error).message }, 'temporal not reachable yet'),
+  );
 
   closeWithGrace({ delay: 10_000 }, async ({ signal, err }) => {
     if (err) logger.error({ err }, 'api crashed');

@@ -23,12 +23,20 @@ const STAFF = [
 
 // Smallest valid PNG and PDF: enough for the content sniffing of the KYC document check.
 const PNG = Buffer.concat([
-  Buffer.from('89504e470d0a1a0a0000000d49484452000000010000000108060000001f15c4890000000d4944415478da63f8cfc0f01f0005000201a4a8f5400000000049454e44ae426082', 'hex'),
+  Buffer.from(
+    '89504e470d0a1a0a0000000d49484452000000010000000108060000001f15c4890000000d4944415478da63f8cfc0f01f0005000201a4a8f5400000000049454e44ae426082',
+    'hex',
+  ),
   Buffer.alloc(64, 0),
 ]);
 const PDF = Buffer.from(`%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n${'%'.repeat(80)}\n%%EOF\n`);
 
-async function call<T>(method: string, url: string, token?: string, body?: unknown): Promise<{ status: number; body: T }> {
+async function call<T>(
+  method: string,
+  url: string,
+  token?: string,
+  body?: unknown,
+): Promise<{ status: number; body: T }> {
   const res = await fetch(`${API}${url}`, {
     method,
     headers: {
@@ -43,8 +51,12 @@ async function call<T>(method: string, url: string, token?: string, body?: unkno
 }
 
 async function login(email: string): Promise<string> {
-  const res = await call<{ accessToken: string }>('POST', '/auth/login', undefined, { email, password: PASSWORD });
-  if (res.status !== 200) throw new Error(`login ${email}: ${res.status} ${JSON.stringify(res.body)}`);
+  const res = await call<{ accessToken: string }>('POST', '/auth/login', undefined, {
+    email,
+    password: PASSWORD,
+  });
+  if (res.status !== 200)
+    throw new Error(`login ${email}: ${res.status} ${JSON.stringify(res.body)}`);
   return res.body.accessToken;
 }
 
@@ -57,7 +69,13 @@ async function until<T>(what: string, fn: () => Promise<T | undefined>, seconds 
   throw new Error(`timed out waiting for ${what}`);
 }
 
-async function upload(token: string, kind: string, file: Buffer, name: string, type: string): Promise<string> {
+async function upload(
+  token: string,
+  kind: string,
+  file: Buffer,
+  name: string,
+  type: string,
+): Promise<string> {
   const form = new FormData();
   form.append('kind', kind);
   form.append('file', new Blob([file], { type }), name);
@@ -72,13 +90,23 @@ async function upload(token: string, kind: string, file: Buffer, name: string, t
 
 async function onboard(customer: (typeof CUSTOMERS)[number], opsToken: string): Promise<string> {
   const token = await login(customer.email);
-  const accounts = await call<{ items: { id: string; number: string }[] }>('GET', '/accounts', token);
+  const accounts = await call<{ items: { id: string; number: string }[] }>(
+    'GET',
+    '/accounts',
+    token,
+  );
   if (accounts.body.items?.length) return accounts.body.items[0]!.number;
 
   const kyc = await call<{ status: string }>('GET', '/kyc', token);
   if (kyc.body.status !== 'APPROVED') {
     const idDocumentId = await upload(token, 'ID_DOCUMENT', PNG, 'passport.png', 'image/png');
-    const proofOfAddressDocumentId = await upload(token, 'PROOF_OF_ADDRESS', PDF, 'bill.pdf', 'application/pdf');
+    const proofOfAddressDocumentId = await upload(
+      token,
+      'PROOF_OF_ADDRESS',
+      PDF,
+      'bill.pdf',
+      'application/pdf',
+    );
     const submitted = await call('POST', '/kyc', token, {
       legalName: customer.fullName,
       dateOfBirth: '1990-04-12',
@@ -87,7 +115,8 @@ async function onboard(customer: (typeof CUSTOMERS)[number], opsToken: string): 
       idDocumentId,
       proofOfAddressDocumentId,
     });
-    if (submitted.status !== 202) throw new Error(`kyc: ${submitted.status} ${JSON.stringify(submitted.body)}`);
+    if (submitted.status !== 202)
+      throw new Error(`kyc: ${submitted.status} ${JSON.stringify(submitted.body)}`);
     await until('KYC approval', async () => {
       const s = await call<{ status: string }>('GET', '/kyc', token);
       if (s.body.status === 'REJECTED') throw new Error('demo KYC was rejected');
@@ -95,11 +124,19 @@ async function onboard(customer: (typeof CUSTOMERS)[number], opsToken: string): 
     });
   }
 
-  const opened = await call<{ id: string }>('POST', '/accounts', token, { type: 'CHECKING', currency: 'USD' });
-  if (opened.status !== 202) throw new Error(`open account: ${opened.status} ${JSON.stringify(opened.body)}`);
+  const opened = await call<{ id: string }>('POST', '/accounts', token, {
+    type: 'CHECKING',
+    currency: 'USD',
+  });
+  if (opened.status !== 202)
+    throw new Error(`open account: ${opened.status} ${JSON.stringify(opened.body)}`);
   const accountId = opened.body.id;
   const number = await until('account opening', async () => {
-    const s = await call<{ status: string; number: string | null }>('GET', `/accounts/${accountId}/opening`, token);
+    const s = await call<{ status: string; number: string | null }>(
+      'GET',
+      `/accounts/${accountId}/opening`,
+      token,
+    );
     return s.body.status === 'OPEN' ? (s.body.number ?? '') : undefined;
   });
   const deposit = await call('POST', '/ops/deposits', opsToken, {
@@ -108,7 +145,8 @@ async function onboard(customer: (typeof CUSTOMERS)[number], opsToken: string): 
     currency: 'USD',
     reference: `seed-${accountId}`,
   });
-  if (deposit.status !== 201) throw new Error(`deposit: ${deposit.status} ${JSON.stringify(deposit.body)}`);
+  if (deposit.status !== 201)
+    throw new Error(`deposit: ${deposit.status} ${JSON.stringify(deposit.body)}`);
   return number;
 }
 
@@ -118,7 +156,12 @@ async function main(): Promise<void> {
   try {
     for (const c of CUSTOMERS) {
       if (!(await findUserByEmail(database.db, c.email))) {
-        await createUser(database.db, { email: c.email, password: PASSWORD, fullName: c.fullName, roles: ['customer'] });
+        await createUser(database.db, {
+          email: c.email,
+          password: PASSWORD,
+          fullName: c.fullName,
+          roles: ['customer'],
+        });
       }
     }
     for (const s of STAFF) {

@@ -24,7 +24,10 @@ const HOLD_SWEEP_INTERVAL_MS = 30_000;
 async function main(): Promise<void> {
   const cfg = config();
   const logger = createLogger({ name: 'worker', level: cfg.LOG_LEVEL, pretty: cfg.LOG_PRETTY });
-  installTemporalRuntime({ metricsBindAddress: TEMPORAL_METRICS_BIND, globalTags: { service: 'harbor-worker' } });
+  installTemporalRuntime({
+    metricsBindAddress: TEMPORAL_METRICS_BIND,
+    globalTags: { service: 'harbor-worker' },
+  });
 
   const database = createDatabase(cfg.DATABASE_URL, { max: cfg.DATABASE_POOL_SIZE });
   await runMigrations(database.db);
@@ -58,7 +61,9 @@ async function main(): Promise<void> {
   const sweeper = setInterval(() => {
     ledger
       .expirePendingTransfers({ limit: 500 })
-      .then((ids) => ids.length && logger.info({ count: ids.length }, 'expired ledger holds released'))
+      .then(
+        (ids) => ids.length && logger.info({ count: ids.length }, 'expired ledger holds released'),
+      )
       .catch((err: unknown) => logger.warn({ err }, 'hold expiry sweep failed; will retry'));
   }, HOLD_SWEEP_INTERVAL_MS);
   sweeper.unref();
@@ -87,7 +92,11 @@ async function main(): Promise<void> {
     });
   }
   logger.info(
-    { taskQueue: cfg.TEMPORAL_TASK_QUEUE, namespace: cfg.TEMPORAL_NAMESPACE, metricsPort: cfg.METRICS_PORT },
+    {
+      taskQueue: cfg.TEMPORAL_TASK_QUEUE,
+      namespace: cfg.TEMPORAL_NAMESPACE,
+      metricsPort: cfg.METRICS_PORT,
+    },
     'worker started',
   );
   try {

@@ -76,4 +76,3 @@ export async function listAudit(db: Db, q: AuditQuery): Promise<AuditRecord[]> {
     .limit(q.limit + 1);
   return rows.map((r) => ({ ...r, id: r.id.toString() }));
 }
-

@@ -11,7 +11,9 @@ export function encodeCursor(value: Record<string, unknown>): string {
   return Buffer.from(JSON.stringify(value), 'utf8').toString('base64url');
 }
 
-export function decodeCursor<T extends Record<string, unknown>>(cursor: string | undefined): T | undefined {
+export function decodeCursor<T extends Record<string, unknown>>(
+  cursor: string | undefined,
+): T | undefined {
   if (!cursor) return undefined;
   try {
     const parsed: unknown = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
@@ -35,5 +37,8 @@ export function pageOf<T, R>(
   const hasMore = rows.length > limit;
   const page = hasMore ? rows.slice(0, limit) : rows;
   const last = page[page.length - 1];
-  return { items: page.map(map), nextCursor: hasMore && last !== undefined ? encodeCursor(cursorOf(last)) : null };
+  return {
+    items: page.map(map),
+    nextCursor: hasMore && last !== undefined ? encodeCursor(cursorOf(last)) : null,
+  };
 }

@@ -6,7 +6,8 @@ import { temporalWorkflowUrl } from '../../platform/temporal';
 
 export async function temporalClient(app: FastifyInstance): Promise<Client> {
   const provider = app.deps.temporal;
-  if (!provider) throw new DomainError('DEPENDENCY_UNAVAILABLE', 'Workflow engine is not configured');
+  if (!provider)
+    throw new DomainError('DEPENDENCY_UNAVAILABLE', 'Workflow engine is not configured');
   try {
     return await provider();
   } catch {

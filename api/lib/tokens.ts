@@ -26,10 +26,20 @@ interface TokenSubject {
 }
 
 export function signAccessToken(app: FastifyInstance, user: TokenSubject): string {
-  return app.jwt.sign({ sub: user.id, roles: user.roles, customerId: user.customerId, typ: 'access', jti: randomUUID() });
+  return app.jwt.sign({
+    sub: user.id,
+    roles: user.roles,
+    customerId: user.customerId,
+    typ: 'access',
+    jti: randomUUID(),
+  });
 }
 
-async function insertRefreshToken(app: FastifyInstance, userId: string, familyId: string): Promise<string> {
+async function insertRefreshToken(
+  app: FastifyInstance,
+  userId: string,
+  familyId: string,
+): Promise<string> {
   const token = randomToken();
   const ttl = app.deps.config.REFRESH_TOKEN_TTL_SECONDS;
   await app.deps.database.db.insert(refreshTokens).values({
@@ -42,7 +52,11 @@ async function insertRefreshToken(app: FastifyInstance, userId: string, familyId
   return token;
 }
 
-export async function issueTokenPair(app: FastifyInstance, user: TokenSubject, familyId: string = randomUUID()): Promise<TokenPair> {
+export async function issueTokenPair(
+  app: FastifyInstance,
+  user: TokenSubject,
+  familyId: string = randomUUID(),
+): Promise<TokenPair> {
   const refreshToken = await insertRefreshToken(app, user.id, familyId);
   return {
     accessToken: signAccessToken(app, user),
@@ -64,12 +78,18 @@ const invalid = () => new DomainError('UNAUTHORIZED', 'Invalid or expired refres
 /** Exchanges a refresh token for a new pair; reuse of a rotated token revokes its family. */
 export async function rotateRefreshToken(app: FastifyInstance, token: string): Promise<TokenPair> {
   const { db } = app.deps.database;
-  const [row] = await db.select().from(refreshTokens).where(eq(refreshTokens.tokenHash, sha256Hex(token)));
+  const [row] = await db
+    .select()
+    .from(refreshTokens)
+    .where(eq(refreshTokens.tokenHash, sha256Hex(token)));
   if (!row) throw invalid();
   if (row.revokedAt) throw new DomainError('TOKEN_REVOKED', 'This refresh token has been revoked');
   if (row.rotatedAt) {
     await revokeFamily(app, row.familyId);
-    app.log.warn({ userId: row.userId, familyId: row.familyId }, 'refresh token reuse: family revoked');
+    app.log.warn(
+      { userId: row.userId, familyId: row.familyId },
+      'refresh token reuse: family revoked',
+    );
     throw new DomainError('TOKEN_REVOKED', 'Refresh token reuse detected; please log in again');
   }
   if (row.expiresAt.getTime() <= Date.now()) throw invalid();
@@ -77,7 +97,13 @@ export async function rotateRefreshToken(app: FastifyInstance, token: string): P
   const claimed = await db
     .update(refreshTokens)
     .set({ rotatedAt: sql`now()` })
-    .where(and(eq(refreshTokens.id, row.id), isNull(refreshTokens.rotatedAt), isNull(refreshTokens.revokedAt)))
+    .where(
+      and(
+        eq(refreshTokens.id, row.id),
+        isNull(refreshTokens.rotatedAt),
+        isNull(refreshTokens.revokedAt),
+      ),
+    )
     .returning({ id: refreshTokens.id });
   if (!claimed.length) {
     await revokeFamily(app, row.familyId);

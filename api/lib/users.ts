@@ -46,7 +46,9 @@ export async function createUser(
   const customerId = isCustomer ? newId('customer') : null;
   try {
     await db.transaction(async (tx) => {
-      await tx.insert(users).values({ id: userId, email, passwordHash, roles: input.roles, customerId });
+      await tx
+        .insert(users)
+        .values({ id: userId, email, passwordHash, roles: input.roles, customerId });
       if (customerId) {
         await tx.insert(customers).values({
           id: customerId,
@@ -57,7 +59,8 @@ export async function createUser(
       }
     });
   } catch (err) {
-    if (isUniqueViolation(err)) throw new DomainError('EMAIL_TAKEN', 'This email is already registered');
+    if (isUniqueViolation(err))
+      throw new DomainError('EMAIL_TAKEN', 'This email is already registered');
     throw err;
   }
   return {
@@ -88,11 +91,18 @@ export async function getPublicUser(db: Db, userId: string): Promise<PublicUser 
 }
 
 export async function findUserByEmail(db: Db, email: string) {
-  const [row] = await db.select().from(users).where(eq(users.email, normalizeEmail(email)));
+  const [row] = await db
+    .select()
+    .from(users)
+    .where(eq(users.email, normalizeEmail(email)));
   return row;
 }
 
-export async function setUserRoles(db: Db, userId: string, roles: UserRole[]): Promise<PublicUser | undefined> {
+export async function setUserRoles(
+  db: Db,
+  userId: string,
+  roles: UserRole[],
+): Promise<PublicUser | undefined> {
   const updated = await db
     .update(users)
     .set({ roles, updatedAt: sql`now()` })

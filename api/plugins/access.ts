@@ -67,14 +67,19 @@ function parseClaims(decoded: unknown): Principal | null {
   const c = decoded as Partial<AccessTokenClaims> & { typ?: string };
   if (typeof c.sub !== 'string' || !Array.isArray(c.roles) || c.typ !== 'access') return null;
   const roles = c.roles.filter((r): r is Role => (USER_ROLES as readonly string[]).includes(r));
-  return { userId: c.sub, roles, customerId: typeof c.customerId === 'string' ? c.customerId : null };
+  return {
+    userId: c.sub,
+    roles,
+    customerId: typeof c.customerId === 'string' ? c.customerId : null,
+  };
 }
 
 function augmentSchema(route: RouteOptions, access: Access) {
   const schema = (route.schema ??= {});
   const response = (schema.response ??= {}) as Record<string | number, unknown>;
   const statuses: number[] = [429];
-  if (schema.body || schema.querystring || schema.params || route.config?.idempotency) statuses.push(400);
+  if (schema.body || schema.querystring || schema.params || route.config?.idempotency)
+    statuses.push(400);
   if (!isPublic(access)) {
     statuses.push(401, 403);
     if (access.resource) statuses.push(404);
@@ -109,10 +114,13 @@ async function accessPlugin(app: FastifyInstance) {
     const access = route.config?.access;
     const inApi = route.url.startsWith(API_PREFIX);
     if (inApi) {
-      if (!access) throw new Error(`Route ${methods.join(',')} ${route.url} must declare config.access`);
+      if (!access)
+        throw new Error(`Route ${methods.join(',')} ${route.url} must declare config.access`);
       const schema = route.schema as { tags?: string[]; summary?: string } | undefined;
       if (!schema?.tags?.length || !schema.summary) {
-        throw new Error(`Route ${methods.join(',')} ${route.url} must declare schema.tags and schema.summary`);
+        throw new Error(
+          `Route ${methods.join(',')} ${route.url} must declare schema.tags and schema.summary`,
+        );
       }
       augmentSchema(route, access);
     }
@@ -152,7 +160,9 @@ async function accessPlugin(app: FastifyInstance) {
     if (!access || isPublic(access) || !access.resource) return;
     const { kind, param = 'id' } = access.resource;
     const id = (request.params as Record<string, string | undefined>)[param];
-    const notFound = new DomainError(NOT_FOUND_CODE[kind] ?? 'NOT_FOUND', `No such ${kind}`, { id });
+    const notFound = new DomainError(NOT_FOUND_CODE[kind] ?? 'NOT_FOUND', `No such ${kind}`, {
+      id,
+    });
     if (!id) throw notFound;
     const resolve = resolvers.get(kind);
     if (!resolve) throw new Error(`No owner resolver registered for resource kind "${kind}"`);

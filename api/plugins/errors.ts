@@ -10,7 +10,9 @@ import fp from 'fastify-plugin';
 import { DomainError, httpStatusFor, isDomainError, type ErrorCode } from '../../domain/errors';
 
 export function errorBody(code: string, message: string, details?: Record<string, unknown>) {
-  return { error: { code, message, ...(details && Object.keys(details).length ? { details } : {}) } };
+  return {
+    error: { code, message, ...(details && Object.keys(details).length ? { details } : {}) },
+  };
 }
 
 const CODE_FOR_STATUS: Record<number, string> = {
@@ -55,7 +57,11 @@ export function sendDomainError(reply: FastifyReply, err: DomainError) {
   return reply.code(httpStatusFor(err.code)).send(errorBody(err.code, err.message, err.details));
 }
 
-export function apiError(code: ErrorCode, message: string, details?: Record<string, unknown>): DomainError {
+export function apiError(
+  code: ErrorCode,
+  message: string,
+  details?: Record<string, unknown>,
+): DomainError {
   return new DomainError(code, message, details);
 }
 
@@ -70,7 +76,13 @@ async function errorsPlugin(app: FastifyInstance) {
       const ctx = error.validationContext ?? 'request';
       return reply
         .code(400)
-        .send(errorBody('VALIDATION_FAILED', `Invalid ${ctx}: ${error.message}`, validationDetails(error)));
+        .send(
+          errorBody(
+            'VALIDATION_FAILED',
+            `Invalid ${ctx}: ${error.message}`,
+            validationDetails(error),
+          ),
+        );
     }
     const status = typeof error.statusCode === 'number' ? error.statusCode : 500;
     if (status >= 400 && status < 500) {
@@ -82,7 +94,11 @@ async function errorsPlugin(app: FastifyInstance) {
   });
 
   app.setNotFoundHandler((request, reply) =>
-    reply.code(404).send(errorBody('NOT_FOUND', `Route ${request.method} ${request.url.split('?')[0]} not found`)),
+    reply
+      .code(404)
+      .send(
+        errorBody('NOT_FOUND', `Route ${request.method} ${request.url.split('?')[0]} not found`),
+      ),
   );
 }
 

@@ -66,7 +66,10 @@ async function idempotencyPlugin(app: FastifyInstance) {
     const raw = request.headers[IDEMPOTENCY_HEADER];
     const key = Array.isArray(raw) ? raw[0] : raw;
     if (!key || key.length > 255) {
-      throw new DomainError('IDEMPOTENCY_KEY_REQUIRED', 'An Idempotency-Key header (1–255 characters) is required');
+      throw new DomainError(
+        'IDEMPOTENCY_KEY_REQUIRED',
+        'An Idempotency-Key header (1–255 characters) is required',
+      );
     }
     const scope = request.principal ? `u:${request.principal.userId}` : `ip:${request.ip}`;
     const redisKey = `${prefix}${scope}:${sha256Hex(key)}`;
@@ -101,14 +104,20 @@ async function idempotencyPlugin(app: FastifyInstance) {
         );
       }
       if (record.state === 'in_flight') {
-        throw new DomainError('REQUEST_IN_PROGRESS', 'A request with this Idempotency-Key is still in progress');
+        throw new DomainError(
+          'REQUEST_IN_PROGRESS',
+          'A request with this Idempotency-Key is still in progress',
+        );
       }
       reply.code(record.status).header(REPLAYED_HEADER, 'true');
       if (record.contentType) reply.header('content-type', record.contentType);
       if (record.location) reply.header('location', record.location);
       return reply.send(record.body);
     }
-    throw new DomainError('REQUEST_IN_PROGRESS', 'A request with this Idempotency-Key is still in progress');
+    throw new DomainError(
+      'REQUEST_IN_PROGRESS',
+      'A request with this Idempotency-Key is still in progress',
+    );
   });
 
   app.addHook('onSend', async (request, reply, payload) => {

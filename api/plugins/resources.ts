@@ -18,13 +18,19 @@ async function resourcesPlugin(app: FastifyInstance) {
 
   app.registerOwnerResolver('account', async (id) => {
     if (!isOpaqueId(id, 'account')) return undefined;
-    const [row] = await db.select({ customerId: accounts.customerId }).from(accounts).where(eq(accounts.id, id));
+    const [row] = await db
+      .select({ customerId: accounts.customerId })
+      .from(accounts)
+      .where(eq(accounts.id, id));
     return row ? row.customerId : undefined;
   });
 
   app.registerOwnerResolver('transfer', async (id) => {
     if (!isOpaqueId(id, 'transfer')) return undefined;
-    const [row] = await db.select({ customerId: transfers.customerId }).from(transfers).where(eq(transfers.id, id));
+    const [row] = await db
+      .select({ customerId: transfers.customerId })
+      .from(transfers)
+      .where(eq(transfers.id, id));
     if (row) return row.customerId;
     // Not in the read model yet (just started): ask the workflow.
     if (!app.deps.temporal) return undefined;
@@ -43,7 +49,10 @@ async function resourcesPlugin(app: FastifyInstance) {
   });
 
   app.registerOwnerResolver('user', async (id) => {
-    const [row] = await db.select({ customerId: users.customerId }).from(users).where(eq(users.id, id));
+    const [row] = await db
+      .select({ customerId: users.customerId })
+      .from(users)
+      .where(eq(users.id, id));
     return row ? row.customerId : undefined;
   });
 }

@@ -8,7 +8,11 @@ import { and, asc, desc, eq, gt, gte, lt, type SQL } from 'drizzle-orm';
 import PDFDocument from 'pdfkit';
 import { Type } from 'typebox';
 import { recordAudit } from '../../activities/audit/audit';
-import { balancesOf, createLedgerService, type LedgerAccount } from '../../activities/ledger/ledger.service';
+import {
+  balancesOf,
+  createLedgerService,
+  type LedgerAccount,
+} from '../../activities/ledger/ledger.service';
 import { accounts, ledgerEntries, ledgerTransfers } from '../../db/schema/ledger';
 import { DomainError } from '../../domain/errors';
 import { formatMajor, type Currency } from '../../domain/money';
@@ -51,7 +55,11 @@ export function accountView(a: LedgerAccount) {
     currency: a.currency,
     status: a.status,
     customerId: a.customerId,
-    balances: { posted: Number(b.posted), pending: Number(b.pending), available: Number(b.available) },
+    balances: {
+      posted: Number(b.posted),
+      pending: Number(b.pending),
+      available: Number(b.available),
+    },
     createdAt: a.createdAt.toISOString(),
   };
 }
@@ -72,7 +80,12 @@ function csvField(v: string): string {
   return /[",\n\r]/.test(v) || /^[=+\-@]/.test(v) ? `"${v.replace(/"/g, '""')}"` : v;
 }
 
-function renderCsv(account: LedgerAccount, month: string, opening: bigint, lines: StatementLine[]): string {
+function renderCsv(
+  account: LedgerAccount,
+  month: string,
+  opening: bigint,
+  lines: StatementLine[],
+): string {
   const cur = account.currency as Currency;
   const out = [
     'date,transfer_id,reference,debit,credit,balance',
@@ -93,7 +106,12 @@ function renderCsv(account: LedgerAccount, month: string, opening: bigint, lines
   return `${out.join('\n')}\n`;
 }
 
-function renderPdf(account: LedgerAccount, month: string, opening: bigint, lines: StatementLine[]): Promise<Buffer> {
+function renderPdf(
+  account: LedgerAccount,
+  month: string,
+  opening: bigint,
+  lines: StatementLine[],
+): Promise<Buffer> {
   const cur = account.currency as Currency;
   return new Promise((resolve, reject) => {
     const doc = new PDFDocument({ size: 'A4', margin: 50, info: { Title: `Statement ${month}` } });
@@ -143,7 +161,12 @@ const accountsRoutes: FastifyPluginAsyncTypebox = async (app) => {
       const where: SQL[] = [eq(accounts.kind, 'customer')];
       if (scope) where.push(eq(accounts.customerId, scope));
       if (cursor) where.push(gt(accounts.id, String(cursor.id)));
-      const rows = await db.select().from(accounts).where(and(...where)).orderBy(asc(accounts.id)).limit(limit + 1);
+      const rows = await db
+        .select()
+        .from(accounts)
+        .where(and(...where))
+        .orderBy(asc(accounts.id))
+        .limit(limit + 1);
       return pageOf(rows, limit, (r) => ({ id: r.id }), accountView);
     },
   );
@@ -202,12 +225,16 @@ const accountsRoutes: FastifyPluginAsyncTypebox = async (app) => {
         querystring: Type.Object(
           {
             month: Type.String({ pattern: '^[0-9]{4}-(0[1-9]|1[0-2])$', description: 'YYYY-MM' }),
-            format: Type.Optional(Type.Union([Type.Literal('csv'), Type.Literal('pdf')], { default: 'csv' })),
+            format: Type.Optional(
+              Type.Union([Type.Literal('csv'), Type.Literal('pdf')], { default: 'csv' }),
+            ),
           },
           { additionalProperties: false },
         ),
         produces: ['text/csv', 'application/pdf'],
-        response: { 200: Type.String({ description: 'The statement file (text/csv or application/pdf)' }) },
+        response: {
+          200: Type.String({ description: 'The statement file (text/csv or application/pdf)' }),
+        },
       },
     },
     async (request, reply) => {
@@ -235,7 +262,13 @@ const accountsRoutes: FastifyPluginAsyncTypebox = async (app) => {
         })
         .from(ledgerEntries)
         .innerJoin(ledgerTransfers, eq(ledgerTransfers.id, ledgerEntries.transferId))
-        .where(and(eq(ledgerEntries.accountId, id), gte(ledgerEntries.createdAt, start), lt(ledgerEntries.createdAt, end)))
+        .where(
+          and(
+            eq(ledgerEntries.accountId, id),
+            gte(ledgerEntries.createdAt, start),
+            lt(ledgerEntries.createdAt, end),
+          ),
+        )
         .orderBy(asc(ledgerEntries.id))
         .limit(10_000);
       const opening = before?.balanceAfter ?? 0n;
@@ -260,7 +293,10 @@ const accountsRoutes: FastifyPluginAsyncTypebox = async (app) => {
         summary: 'Close an account (zero balance, no open holds)',
         params: IdParams,
         body: Type.Optional(
-          Type.Object({ reason: Type.Optional(Type.String({ maxLength: 500 })) }, { additionalProperties: false }),
+          Type.Object(
+            { reason: Type.Optional(Type.String({ maxLength: 500 })) },
+            { additionalProperties: false },
+          ),
         ),
         response: { 200: AccountView, ...errors(409, 422) },
       },
@@ -268,7 +304,8 @@ const accountsRoutes: FastifyPluginAsyncTypebox = async (app) => {
     async (request) => {
       const { id } = request.params;
       const current = await ledger.getAccount(id);
-      if (current.kind !== 'customer') throw new DomainError('INVALID_STATE', 'Only customer accounts can be closed');
+      if (current.kind !== 'customer')
+        throw new DomainError('INVALID_STATE', 'Only customer accounts can be closed');
       const closed = await ledger.setAccountStatus(id, 'CLOSED');
       const p = principalOf(request);
       if (isStaff(p)) {

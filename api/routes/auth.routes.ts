@@ -65,9 +65,14 @@ const authRoutes: FastifyPluginAsyncTypebox = async (app) => {
       schema: {
         tags: ['auth'],
         summary: 'Register a customer',
-        description: 'Creates a user with the customer role and its customer record. Passwords are hashed with argon2id.',
+        description:
+          'Creates a user with the customer role and its customer record. Passwords are hashed with argon2id.',
         body: Type.Object(
-          { email: Email, password: Password, fullName: Type.String({ minLength: 1, maxLength: 200 }) },
+          {
+            email: Email,
+            password: Password,
+            fullName: Type.String({ minLength: 1, maxLength: 200 }),
+          },
           { additionalProperties: false },
         ),
         response: { 201: UserView, ...errors(400, 409) },
@@ -102,10 +107,14 @@ const authRoutes: FastifyPluginAsyncTypebox = async (app) => {
       if (ipFailures >= lockout.maxIpFailures) {
         const ttl = Math.max(1, await redis.ttl(ipKey(request.ip)));
         reply.header('retry-after', String(ttl));
-        throw new DomainError('ACCOUNT_LOCKED', 'Too many failed logins from this address; try again later', {
-          scope: 'ip',
-          retryAfterSeconds: ttl,
-        });
+        throw new DomainError(
+          'ACCOUNT_LOCKED',
+          'Too many failed logins from this address; try again later',
+          {
+            scope: 'ip',
+            retryAfterSeconds: ttl,
+          },
+        );
       }
       const user = await findUserByEmail(db, email);
       if (!user) {
@@ -116,13 +125,20 @@ const authRoutes: FastifyPluginAsyncTypebox = async (app) => {
       if (user.lockedUntil && user.lockedUntil.getTime() > Date.now()) {
         const retryAfterSeconds = Math.ceil((user.lockedUntil.getTime() - Date.now()) / 1000);
         reply.header('retry-after', String(retryAfterSeconds));
-        throw new DomainError('ACCOUNT_LOCKED', 'Too many failed logins; the account is locked for a while', {
-          scope: 'account',
-          retryAfterSeconds,
-        });
+        throw new DomainError(
+          'ACCOUNT_LOCKED',
+          'Too many failed logins; the account is locked for a while',
+          {
+            scope: 'account',
+            retryAfterSeconds,
+          },
+        );
       }
 
-      const fail = async (code: 'INVALID_CREDENTIALS' | 'INVALID_TOTP', message: string): Promise<never> => {
+      const fail = async (
+        code: 'INVALID_CREDENTIALS' | 'INVALID_TOTP',
+        message: string,
+      ): Promise<never> => {
         // Count atomically; the failure that reaches the threshold locks the account.
         await db
           .update(users)
@@ -139,9 +155,16 @@ const authRoutes: FastifyPluginAsyncTypebox = async (app) => {
         return fail('INVALID_CREDENTIALS', 'Email or password is incorrect');
       }
       if (user.mfaEnabled && user.mfaSecretEnc) {
-        if (!totp) throw new DomainError('MFA_REQUIRED', 'This account requires a TOTP code', { mfa: 'totp' });
+        if (!totp)
+          throw new DomainError('MFA_REQUIRED', 'This account requires a TOTP code', {
+            mfa: 'totp',
+          });
         const secret = decrypt(user.mfaSecretEnc, config.DATA_ENCRYPTION_KEY);
-        const result = await verifyTotp({ secret, token: totp, epochTolerance: TOTP_TOLERANCE_SECONDS });
+        const result = await verifyTotp({
+          secret,
+          token: totp,
+          epochTolerance: TOTP_TOLERANCE_SECONDS,
+        });
         if (!result.valid) return fail('INVALID_TOTP', 'The TOTP code is not valid');
       }
       await db
@@ -159,7 +182,8 @@ const authRoutes: FastifyPluginAsyncTypebox = async (app) => {
       schema: {
         tags: ['auth'],
         summary: 'Exchange a refresh token for a new pair',
-        description: 'Refresh tokens rotate on every use. Reusing an already-rotated token revokes the whole family.',
+        description:
+          'Refresh tokens rotate on every use. Reusing an already-rotated token revokes the whole family.',
         body: Type.Object({ refreshToken: RefreshToken }, { additionalProperties: false }),
         response: { 200: TokenPairView, ...errors(400, 401) },
       },
@@ -222,7 +246,10 @@ const authRoutes: FastifyPluginAsyncTypebox = async (app) => {
         .update(users)
         .set({ mfaSecretEnc: encrypt(secret, config.DATA_ENCRYPTION_KEY), updatedAt: sql`now()` })
         .where(eq(users.id, user.id));
-      return { secret, otpauthUrl: generateURI({ issuer: 'Harbor Bank', label: user.email, secret }) };
+      return {
+        secret,
+        otpauthUrl: generateURI({ issuer: 'Harbor Bank', label: user.email, secret }),
+      };
     },
   );
 
@@ -238,14 +265,25 @@ const authRoutes: FastifyPluginAsyncTypebox = async (app) => {
       },
     },
     async (request) => {
-      const [user] = await db.select().from(users).where(eq(users.id, principalOf(request).userId));
+      const [user] = await db
+        .select()
+        .from(users)
+        .where(eq(users.id, principalOf(request).userId));
       if (!user) throw new DomainError('UNAUTHORIZED', 'User no longer exists');
       if (user.mfaEnabled) throw new DomainError('INVALID_STATE', 'MFA is already enabled');
-      if (!user.mfaSecretEnc) throw new DomainError('INVALID_STATE', 'Call POST /auth/mfa/setup first');
+      if (!user.mfaSecretEnc)
+        throw new DomainError('INVALID_STATE', 'Call POST /auth/mfa/setup first');
       const secret = decrypt(user.mfaSecretEnc, config.DATA_ENCRYPTION_KEY);
-      const result = await verifyTotp({ secret, token: request.body.totp, epochTolerance: TOTP_TOLERANCE_SECONDS });
+      const result = await verifyTotp({
+        secret,
+        token: request.body.totp,
+        epochTolerance: TOTP_TOLERANCE_SECONDS,
+      });
       if (!result.valid) throw new DomainError('INVALID_TOTP', 'The TOTP code is not valid');
-      await db.update(users).set({ mfaEnabled: true, updatedAt: sql`now()` }).where(eq(users.id, user.id));
+      await db
+        .update(users)
+        .set({ mfaEnabled: true, updatedAt: sql`now()` })
+        .where(eq(users.id, user.id));
       return { mfaEnabled: true };
     },
   );

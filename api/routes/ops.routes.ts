@@ -14,7 +14,15 @@ import { setUserRoles } from '../lib/users';
 import { principalOf } from '../plugins/access';
 import { accountView, AccountView } from './accounts.routes';
 import { UserView } from './auth.routes';
-import { Currency, errors, Id, IdParams, MinorAmount, PositiveAmount, Timestamp } from '../schemas/common';
+import {
+  Currency,
+  errors,
+  Id,
+  IdParams,
+  MinorAmount,
+  PositiveAmount,
+  Timestamp,
+} from '../schemas/common';
 
 const ops = ['ops'] as const;
 
@@ -72,8 +80,15 @@ const opsRoutes: FastifyPluginAsyncTypebox = async (app) => {
         throw new DomainError('ACCOUNT_NOT_FOUND', 'No such account', { accountId });
       }
       const target = await ledger.getAccount(accountId);
-      if (target.kind !== 'customer') throw new DomainError('INVALID_STATE', 'Deposits go to customer accounts');
-      const result = await ledger.deposit({ id: depositTransferId(reference), accountId, amount: BigInt(amount), currency, reference });
+      if (target.kind !== 'customer')
+        throw new DomainError('INVALID_STATE', 'Deposits go to customer accounts');
+      const result = await ledger.deposit({
+        id: depositTransferId(reference),
+        accountId,
+        amount: BigInt(amount),
+        currency,
+        reference,
+      });
       const p = principalOf(request);
       await recordAudit(db, {
         actor: p.userId,
@@ -81,7 +96,12 @@ const opsRoutes: FastifyPluginAsyncTypebox = async (app) => {
         action: 'deposit.create',
         target: accountId,
         reason: reference,
-        details: { amount: String(amount), currency, ledgerTransferId: result.transfer.id, replayed: result.replayed },
+        details: {
+          amount: String(amount),
+          currency,
+          ledgerTransferId: result.transfer.id,
+          replayed: result.replayed,
+        },
       });
       return reply.code(201).send({
         id: result.transfer.id,
@@ -136,7 +156,8 @@ const opsRoutes: FastifyPluginAsyncTypebox = async (app) => {
       schema: {
         tags: ['ops'],
         summary: 'Set a user’s roles',
-        description: 'Takes effect at the user’s next token refresh (access tokens live 15 minutes).',
+        description:
+          'Takes effect at the user’s next token refresh (access tokens live 15 minutes).',
         params: IdParams,
         body: Type.Object(
           {

@@ -14,7 +14,11 @@ import {
   retryTransfer,
 } from '../../activities/transfers/transfer.client';
 import { listTransfers } from '../../activities/transfers/transfers.service';
-import { TERMINAL_TRANSFER_STATUSES, TRANSFER_STATUSES, type TransferStatus } from '../../domain/transfer';
+import {
+  TERMINAL_TRANSFER_STATUSES,
+  TRANSFER_STATUSES,
+  type TransferStatus,
+} from '../../domain/transfer';
 import type { ActorInput, TransferSnapshot } from '../../workflows/transfer.messages';
 import { decodeCursor, DEFAULT_PAGE_SIZE, encodeCursor } from '../lib/pagination';
 import { temporalClient, workflowUrl } from '../lib/temporal';
@@ -46,9 +50,15 @@ const AuditView = Type.Object({
 const NON_TERMINAL = TRANSFER_STATUSES.filter((s) => !TERMINAL_TRANSFER_STATUSES.includes(s));
 
 type Action = 'retry' | 'cancel' | 'approve' | 'reject';
-const ACTIONS: Record<Action, { run: (c: Client, id: string, req: ActorInput) => Promise<TransferSnapshot>; summary: string }> = {
+const ACTIONS: Record<
+  Action,
+  { run: (c: Client, id: string, req: ActorInput) => Promise<TransferSnapshot>; summary: string }
+> = {
   retry: { run: retryTransfer, summary: 'Retry the step a NEEDS_ATTENTION transfer is parked on' },
-  cancel: { run: cancelTransfer, summary: 'Cancel a transfer (voids the hold) before posting starts' },
+  cancel: {
+    run: cancelTransfer,
+    summary: 'Cancel a transfer (voids the hold) before posting starts',
+  },
   approve: { run: approveTransfer, summary: 'Approve a transfer awaiting review' },
   reject: { run: rejectTransfer, summary: 'Reject a transfer awaiting review (voids the hold)' },
 };
@@ -68,7 +78,11 @@ const supportRoutes: FastifyPluginAsyncTypebox = async (app) => {
         querystring: Type.Object(
           {
             ...PageQuery,
-            state: Type.Union([Type.Literal('NEEDS_ATTENTION'), Type.Literal('AWAITING_REVIEW'), Type.Literal('STUCK')]),
+            state: Type.Union([
+              Type.Literal('NEEDS_ATTENTION'),
+              Type.Literal('AWAITING_REVIEW'),
+              Type.Literal('STUCK'),
+            ]),
           },
           { additionalProperties: false },
         ),
@@ -96,7 +110,10 @@ const supportRoutes: FastifyPluginAsyncTypebox = async (app) => {
     },
   );
 
-  for (const [action, { run, summary }] of Object.entries(ACTIONS) as [Action, (typeof ACTIONS)[Action]][]) {
+  for (const [action, { run, summary }] of Object.entries(ACTIONS) as [
+    Action,
+    (typeof ACTIONS)[Action],
+  ][]) {
     app.post(
       `/support/transfers/:id/${action}`,
       {
@@ -104,7 +121,8 @@ const supportRoutes: FastifyPluginAsyncTypebox = async (app) => {
         schema: {
           tags: ['support'],
           summary,
-          description: 'A `reason` is required and recorded in the audit log. A wrong state answers 409 with the reason.',
+          description:
+            'A `reason` is required and recorded in the audit log. A wrong state answers 409 with the reason.',
           params: IdParams,
           body: ReasonBody,
           response: { 200: SupportTransferView, ...errors(409, 503) },

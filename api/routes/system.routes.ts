@@ -95,7 +95,10 @@ const systemRoutes: FastifyPluginAsyncTypebox = async (app) => {
             await withTimeout(checks[name]());
             return [name, 'up'];
           } catch (err) {
-            request.log.warn({ check: name, err: (err as Error).message }, 'readiness check failed');
+            request.log.warn(
+              { check: name, err: (err as Error).message },
+              'readiness check failed',
+            );
             return [name, 'down'];
           }
         }),

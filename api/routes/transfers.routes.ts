@@ -10,20 +10,38 @@ import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { createHash } from 'node:crypto';
 import { eq } from 'drizzle-orm';
 import { Type } from 'typebox';
-import { cancelTransfer, getTransferStatus, startTransfer } from '../../activities/transfers/transfer.client';
+import {
+  cancelTransfer,
+  getTransferStatus,
+  startTransfer,
+} from '../../activities/transfers/transfer.client';
 import { getTransfer, listTransfers } from '../../activities/transfers/transfers.service';
 import { accounts } from '../../db/schema/ledger';
 import type { TransferRow } from '../../db/schema/transfers';
 import { DomainError, httpStatusFor, isErrorCode } from '../../domain/errors';
 import { ID_PREFIX, isOpaqueId } from '../../domain/ids';
 import { minorToString } from '../../domain/money';
-import { isTerminalTransferStatus, TRANSFER_STATUSES, type TransferStatus } from '../../domain/transfer';
+import {
+  isTerminalTransferStatus,
+  TRANSFER_STATUSES,
+  type TransferStatus,
+} from '../../domain/transfer';
 import type { TransferSnapshot } from '../../workflows/transfer.messages';
 import { DEFAULT_PAGE_SIZE } from '../lib/pagination';
 import { temporalClient } from '../lib/temporal';
 import { customerScope, isStaff, principalOf } from '../plugins/access';
 import { IDEMPOTENCY_HEADER } from '../plugins/idempotency';
-import { Currency, errors, Id, IdParams, MinorAmount, Page, PageQuery, PositiveAmount, Timestamp } from '../schemas/common';
+import {
+  Currency,
+  errors,
+  Id,
+  IdParams,
+  MinorAmount,
+  Page,
+  PageQuery,
+  PositiveAmount,
+  Timestamp,
+} from '../schemas/common';
 
 const Status = Type.Unsafe<TransferStatus>({ type: 'string', enum: [...TRANSFER_STATUSES] });
 
@@ -40,11 +58,15 @@ export const TransferView = Type.Object({
     Type.Object({
       score: Type.Number(),
       decision: Type.String(),
-      reasons: Type.Array(Type.Object({ rule: Type.String(), value: Type.String(), weight: Type.Number() })),
+      reasons: Type.Array(
+        Type.Object({ rule: Type.String(), value: Type.String(), weight: Type.Number() }),
+      ),
     }),
     Type.Null(),
   ]),
-  timeline: Type.Array(Type.Object({ status: Type.String(), at: Type.String(), note: Type.Optional(Type.String()) })),
+  timeline: Type.Array(
+    Type.Object({ status: Type.String(), at: Type.String(), note: Type.Optional(Type.String()) }),
+  ),
   workflowId: Type.String(),
   createdAt: Timestamp,
 });
@@ -118,7 +140,9 @@ export async function loadTransfer(app: FastifyInstance, id: string): Promise<Tr
 
 function transferIdFor(request: FastifyRequest): string {
   const key = String(request.headers[IDEMPOTENCY_HEADER]);
-  const digest = createHash('sha256').update(`${principalOf(request).userId}\n${key}`).digest('base64url');
+  const digest = createHash('sha256')
+    .update(`${principalOf(request).userId}\n${key}`)
+    .digest('base64url');
   return `${ID_PREFIX.transfer}_${digest.slice(0, 24)}`;
 }
 
@@ -132,7 +156,10 @@ const transfersRoutes: FastifyPluginAsyncTypebox = async (app) => {
   async function assertOwnAccount(request: FastifyRequest, accountId: string) {
     const notFound = new DomainError('ACCOUNT_NOT_FOUND', 'No such account', { accountId });
     if (!isOpaqueId(accountId, 'account')) throw notFound;
-    const [acc] = await db.select({ customerId: accounts.customerId }).from(accounts).where(eq(accounts.id, accountId));
+    const [acc] = await db
+      .select({ customerId: accounts.customerId })
+      .from(accounts)
+      .where(eq(accounts.id, accountId));
     if (!acc) throw notFound;
     const p = principalOf(request);
     if (!isStaff(p) && acc.customerId !== p.customerId) throw notFound;
@@ -190,11 +217,16 @@ const transfersRoutes: FastifyPluginAsyncTypebox = async (app) => {
       if (result.status === 'HELD') return reply.code(201).send(view);
       if (result.status === 'PENDING') return reply.code(202).send(view);
       const code = result.transfer.failureCode;
-      const errCode = code && isErrorCode(code) && httpStatusFor(code) < 500 ? code : 'INVALID_STATE';
-      throw new DomainError(errCode, result.transfer.failureMessage ?? `Transfer refused: ${code ?? 'unknown'}`, {
-        transferId,
-        status: result.transfer.status,
-      });
+      const errCode =
+        code && isErrorCode(code) && httpStatusFor(code) < 500 ? code : 'INVALID_STATE';
+      throw new DomainError(
+        errCode,
+        result.transfer.failureMessage ?? `Transfer refused: ${code ?? 'unknown'}`,
+        {
+          transferId,
+          status: result.transfer.status,
+        },
+      );
     },
   );
 
@@ -202,7 +234,12 @@ const transfersRoutes: FastifyPluginAsyncTypebox = async (app) => {
     '/transfers/:id',
     {
       config: ownTransfer,
-      schema: { tags: ['transfers'], summary: 'One transfer with its timeline', params: IdParams, response: { 200: TransferView, ...errors(503) } },
+      schema: {
+        tags: ['transfers'],
+        summary: 'One transfer with its timeline',
+        params: IdParams,
+        response: { 200: TransferView, ...errors(503) },
+      },
     },
     async (request) => loadTransfer(app, request.params.id),
   );
@@ -215,7 +252,11 @@ const transfersRoutes: FastifyPluginAsyncTypebox = async (app) => {
         tags: ['transfers'],
         summary: 'List transfers, newest first (by account and/or status)',
         querystring: Type.Object(
-          { ...PageQuery, accountId: Type.Optional(Id('Either side of the transfer')), status: Type.Optional(Status) },
+          {
+            ...PageQuery,
+            accountId: Type.Optional(Id('Either side of the transfer')),
+            status: Type.Optional(Status),
+          },
           { additionalProperties: false },
         ),
         response: { 200: Page(TransferView), ...errors(404) },
@@ -243,7 +284,10 @@ const transfersRoutes: FastifyPluginAsyncTypebox = async (app) => {
         summary: 'Cancel a transfer before posting starts',
         params: IdParams,
         body: Type.Optional(
-          Type.Object({ reason: Type.Optional(Type.String({ maxLength: 500 })) }, { additionalProperties: false }),
+          Type.Object(
+            { reason: Type.Optional(Type.String({ maxLength: 500 })) },
+            { additionalProperties: false },
+          ),
         ),
         response: { 200: TransferView, ...errors(409, 503) },
       },
@@ -265,7 +309,8 @@ const transfersRoutes: FastifyPluginAsyncTypebox = async (app) => {
       schema: {
         tags: ['transfers'],
         summary: 'Server-sent events: status changes until the transfer ends',
-        description: 'Each `event: status` carries the transfer view; the stream closes after a terminal status.',
+        description:
+          'Each `event: status` carries the transfer view; the stream closes after a terminal status.',
         params: IdParams,
         produces: ['text/event-stream'],
         response: { 200: Type.String({ description: 'text/event-stream' }) },

@@ -59,8 +59,12 @@ export const Id = (description = 'Opaque id') =>
 export const IdParams = Type.Object({ id: Id() }, { additionalProperties: false });
 
 export const PageQuery = {
-  limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 100, default: 20, description: 'Page size, 1–100' })),
-  cursor: Type.Optional(Type.String({ maxLength: 512, description: 'Opaque cursor from `nextCursor`' })),
+  limit: Type.Optional(
+    Type.Integer({ minimum: 1, maximum: 100, default: 20, description: 'Page size, 1–100' }),
+  ),
+  cursor: Type.Optional(
+    Type.String({ maxLength: 512, description: 'Opaque cursor from `nextCursor`' }),
+  ),
 };
 
 export function Page<T extends TSchema>(item: T, description?: string) {
@@ -70,12 +74,20 @@ export function Page<T extends TSchema>(item: T, description?: string) {
   );
 }
 
-export const Reason = Type.String({ minLength: 3, maxLength: 500, description: 'Why (kept in the audit log)' });
+export const Reason = Type.String({
+  minLength: 3,
+  maxLength: 500,
+  description: 'Why (kept in the audit log)',
+});
 export const ReasonBody = Type.Object({ reason: Reason }, { additionalProperties: false });
 
 export const IdempotencyKeyHeader = Type.Object({
   'idempotency-key': Type.Optional(
-    Type.String({ minLength: 1, maxLength: 255, description: 'Required: makes the request safe to retry' }),
+    Type.String({
+      minLength: 1,
+      maxLength: 255,
+      description: 'Required: makes the request safe to retry',
+    }),
   ),
 });
 

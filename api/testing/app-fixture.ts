@@ -86,7 +86,12 @@ export async function startTestApp(
 
   async function user(roles: UserRole[], opts: { email?: string } = {}): Promise<TestUser> {
     const email = opts.email ?? uniqueEmail(roles[0]);
-    const created = await createUser(database.db, { email, password: TEST_PASSWORD, fullName: 'Test User', roles });
+    const created = await createUser(database.db, {
+      email,
+      password: TEST_PASSWORD,
+      fullName: 'Test User',
+      roles,
+    });
     const res = await app.inject({
       method: 'POST',
       url: '/api/v1/auth/login',
@@ -144,7 +149,13 @@ export async function createTestAccount(
   const currency = opts.currency ?? 'USD';
   await ledger.createAccount({ id, customerId, currency, kind: 'customer', type: 'CHECKING' });
   if (opts.fund) {
-    await ledger.deposit({ id: `test-fund:${id}`, accountId: id, amount: opts.fund, currency, reference: 'test' });
+    await ledger.deposit({
+      id: `test-fund:${id}`,
+      accountId: id,
+      amount: opts.fund,
+      currency,
+      reference: 'test',
+    });
   }
   return id;
 }
@@ -152,7 +163,13 @@ export async function createTestAccount(
 /** A row in the transfers read model (no workflow behind it): for read/authorization tests. */
 export async function createTestTransferRow(
   db: Database['db'],
-  input: { customerId: string; fromAccountId: string; toAccountId: string; status?: string; createdAt?: Date },
+  input: {
+    customerId: string;
+    fromAccountId: string;
+    toAccountId: string;
+    status?: string;
+    createdAt?: Date;
+  },
 ): Promise<string> {
   const { transfers } = await import('../../db/schema/transfers');
   const { newId } = await import('../lib/crypto');
@@ -169,7 +186,10 @@ export async function createTestTransferRow(
     currency: 'USD',
     memo: 'fixture',
     status,
-    timeline: [{ status: 'PENDING', at: at.toISOString() }, { status, at: at.toISOString() }],
+    timeline: [
+      { status: 'PENDING', at: at.toISOString() },
+      { status, at: at.toISOString() },
+    ],
     version: 2,
     createdAt: at,
     updatedAt: at,

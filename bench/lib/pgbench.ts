@@ -13,9 +13,19 @@ export function preparePgbench(adminUrl: string, dbName = 'bank_pgbench'): strin
   const url = new URL(adminUrl);
   url.pathname = `/${dbName}`;
   const env = { ...process.env, PGPASSWORD: decodeURIComponent(url.password) };
-  const args = ['-h', url.hostname, '-p', url.port || '5432', '-U', decodeURIComponent(url.username)];
+  const args = [
+    '-h',
+    url.hostname,
+    '-p',
+    url.port || '5432',
+    '-U',
+    decodeURIComponent(url.username),
+  ];
   try {
-    execFileSync('psql', [...args, '-d', 'postgres', '-qc', `CREATE DATABASE ${dbName}`], { env, stdio: 'pipe' });
+    execFileSync('psql', [...args, '-d', 'postgres', '-qc', `CREATE DATABASE ${dbName}`], {
+      env,
+      stdio: 'pipe',
+    });
   } catch {
     // exists already
   }
@@ -30,8 +40,19 @@ export function runPgbench(url: string, clients: number, seconds: number): numbe
   const out = execFileSync(
     pgbenchPath(),
     [
-      '-h', u.hostname, '-p', u.port || '5432', '-U', decodeURIComponent(u.username),
-      '-N', '-c', String(clients), '-j', String(Math.min(clients, 2)), '-T', String(seconds),
+      '-h',
+      u.hostname,
+      '-p',
+      u.port || '5432',
+      '-U',
+      decodeURIComponent(u.username),
+      '-N',
+      '-c',
+      String(clients),
+      '-j',
+      String(Math.min(clients, 2)),
+      '-T',
+      String(seconds),
       u.pathname.slice(1),
     ],
     { env, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] },

@@ -70,7 +70,10 @@ export function percentile(sorted: number[], p: number): number {
   return sorted[idx]!;
 }
 
-export function writeReport(report: BenchReport, dir = path.join(__dirname, '..', 'results')): string {
+export function writeReport(
+  report: BenchReport,
+  dir = path.join(__dirname, '..', 'results'),
+): string {
   fs.mkdirSync(dir, { recursive: true });
   const stamp = report.startedAt.replace(/[:]/g, '-').replace(/\..*$/, '');
   const jsonPath = path.join(dir, `${stamp}.json`);
@@ -90,7 +93,10 @@ export function toMarkdown(report: BenchReport): string {
   ];
   for (const section of report.sections) {
     lines.push(`## ${section.title}`, '');
-    lines.push('| measure | value | baseline | ratio | target | met |', '| --- | --- | --- | --- | --- | --- |');
+    lines.push(
+      '| measure | value | baseline | ratio | target | met |',
+      '| --- | --- | --- | --- | --- | --- |',
+    );
     for (const r of section.results) {
       lines.push(
         `| ${r.name} | ${r.value} ${r.unit} | ${r.baseline === undefined ? '' : `${r.baseline} ${r.unit} (${r.baselineName})`} | ${r.ratio ?? ''} | ${r.target ?? ''} | ${r.met === undefined ? '' : r.met ? 'yes' : 'no'} |`,

@@ -14,7 +14,11 @@ export const users = pgTable('users', {
   /** Stored lower-cased; unique. */
   email: text('email').notNull().unique(),
   passwordHash: text('password_hash').notNull(),
-  roles: text('roles').array().notNull().default(sql`ARRAY['customer']::text[]`).$type<UserRole[]>(),
+  roles: text('roles')
+    .array()
+    .notNull()
+    .default(sql`ARRAY['customer']::text[]`)
+    .$type<UserRole[]>(),
   /** The customer this user acts for (customers only). */
   customerId: text('customer_id'),
   /** TOTP secret, AES-256-GCM encrypted with DATA_ENCRYPTION_KEY. Set by mfa/setup. */
@@ -44,5 +48,8 @@ export const refreshTokens = pgTable(
     rotatedAt: timestamp('rotated_at', { withTimezone: true }),
     revokedAt: timestamp('revoked_at', { withTimezone: true }),
   },
-  (t) => [index('refresh_tokens_family_idx').on(t.familyId), index('refresh_tokens_user_idx').on(t.userId)],
+  (t) => [
+    index('refresh_tokens_family_idx').on(t.familyId),
+    index('refresh_tokens_user_idx').on(t.userId),
+  ],
 );

@@ -6,7 +6,13 @@ import { sql } from 'drizzle-orm';
 import { check, pgTable, text, timestamp } from 'drizzle-orm/pg-core';
 import { users } from './auth';
 
-export const KYC_STATUSES = ['NOT_STARTED', 'PENDING', 'IN_REVIEW', 'APPROVED', 'REJECTED'] as const;
+export const KYC_STATUSES = [
+  'NOT_STARTED',
+  'PENDING',
+  'IN_REVIEW',
+  'APPROVED',
+  'REJECTED',
+] as const;
 export type KycStatus = (typeof KYC_STATUSES)[number];
 
 export const customers = pgTable(

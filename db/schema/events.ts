@@ -22,8 +22,12 @@ export const accountMonthlySummaries = pgTable(
     /** YYYY-MM (UTC) */
     month: text('month').notNull(),
     currency: text('currency').notNull(),
-    inMinor: bigint('in_minor', { mode: 'bigint' }).notNull().default(sql`0`),
-    outMinor: bigint('out_minor', { mode: 'bigint' }).notNull().default(sql`0`),
+    inMinor: bigint('in_minor', { mode: 'bigint' })
+      .notNull()
+      .default(sql`0`),
+    outMinor: bigint('out_minor', { mode: 'bigint' })
+      .notNull()
+      .default(sql`0`),
     inCount: integer('in_count').notNull().default(0),
     outCount: integer('out_count').notNull().default(0),
     updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
@@ -39,8 +43,12 @@ export const accountMonthlyCounterparties = pgTable(
     month: text('month').notNull(),
     currency: text('currency').notNull(),
     counterpartyAccountId: text('counterparty_account_id').notNull(),
-    inMinor: bigint('in_minor', { mode: 'bigint' }).notNull().default(sql`0`),
-    outMinor: bigint('out_minor', { mode: 'bigint' }).notNull().default(sql`0`),
+    inMinor: bigint('in_minor', { mode: 'bigint' })
+      .notNull()
+      .default(sql`0`),
+    outMinor: bigint('out_minor', { mode: 'bigint' })
+      .notNull()
+      .default(sql`0`),
     count: integer('count').notNull().default(0),
   },
   (t) => [primaryKey({ columns: [t.accountId, t.month, t.currency, t.counterpartyAccountId] })],

@@ -19,7 +19,10 @@ export const fraudRules = pgTable(
     ruleSet: text('rule_set').notNull().default('default'),
     name: text('name').notNull(),
     type: text('type').notNull(),
-    params: jsonb('params').$type<Record<string, unknown>>().notNull().default(sql`'{}'::jsonb`),
+    params: jsonb('params')
+      .$type<Record<string, unknown>>()
+      .notNull()
+      .default(sql`'{}'::jsonb`),
     weight: integer('weight').notNull(),
     /** SCORE (adds weight) | REVIEW (at least review) | BLOCK (block) | ALLOW (allowlist) */
     action: text('action').notNull().default('SCORE'),

@@ -61,11 +61,21 @@ export const accounts = pgTable(
     debitsMustNotExceedCredits: boolean('debits_must_not_exceed_credits').notNull().default(true),
     /** TigerBeetle flag: credits_pending + credits_posted <= debits_posted. */
     creditsMustNotExceedDebits: boolean('credits_must_not_exceed_debits').notNull().default(false),
-    overdraftLimit: bigint('overdraft_limit', { mode: 'bigint' }).notNull().default(sql`0`),
-    debitsPending: bigint('debits_pending', { mode: 'bigint' }).notNull().default(sql`0`),
-    debitsPosted: bigint('debits_posted', { mode: 'bigint' }).notNull().default(sql`0`),
-    creditsPending: bigint('credits_pending', { mode: 'bigint' }).notNull().default(sql`0`),
-    creditsPosted: bigint('credits_posted', { mode: 'bigint' }).notNull().default(sql`0`),
+    overdraftLimit: bigint('overdraft_limit', { mode: 'bigint' })
+      .notNull()
+      .default(sql`0`),
+    debitsPending: bigint('debits_pending', { mode: 'bigint' })
+      .notNull()
+      .default(sql`0`),
+    debitsPosted: bigint('debits_posted', { mode: 'bigint' })
+      .notNull()
+      .default(sql`0`),
+    creditsPending: bigint('credits_pending', { mode: 'bigint' })
+      .notNull()
+      .default(sql`0`),
+    creditsPosted: bigint('credits_posted', { mode: 'bigint' })
+      .notNull()
+      .default(sql`0`),
     createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
     updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
   },

@@ -3,7 +3,16 @@
  * rows are its durable read model (list, next run, occurrence history with transfer ids),
  * written by its activities.
  */
-import { bigint, index, integer, jsonb, pgTable, primaryKey, text, timestamp } from 'drizzle-orm/pg-core';
+import {
+  bigint,
+  index,
+  integer,
+  jsonb,
+  pgTable,
+  primaryKey,
+  text,
+  timestamp,
+} from 'drizzle-orm/pg-core';
 
 export const SCHEDULE_FREQUENCIES = ['ONCE', 'WEEKLY', 'MONTHLY', 'CRON'] as const;
 export type ScheduleFrequency = (typeof SCHEDULE_FREQUENCIES)[number];
@@ -11,7 +20,13 @@ export type ScheduleFrequency = (typeof SCHEDULE_FREQUENCIES)[number];
 export const SCHEDULE_STATUSES = ['ACTIVE', 'PAUSED', 'COMPLETED', 'CANCELLED'] as const;
 export type ScheduleStatus = (typeof SCHEDULE_STATUSES)[number];
 
-export const OCCURRENCE_STATUSES = ['RUNNING', 'RETRY_SCHEDULED', 'COMPLETED', 'SKIPPED', 'FAILED'] as const;
+export const OCCURRENCE_STATUSES = [
+  'RUNNING',
+  'RETRY_SCHEDULED',
+  'COMPLETED',
+  'SKIPPED',
+  'FAILED',
+] as const;
 export type OccurrenceStatus = (typeof OCCURRENCE_STATUSES)[number];
 
 export interface ScheduleSpecRow {
