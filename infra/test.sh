@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # `npm test`: every test, against the real services. Starts the stack when it is not running
 # (it is reused when it is), then runs
-#   1. the type check,
+#   1. the type check, ESLint and Prettier,
 #   2. every jest suite (Postgres, Redis, Kafka and Temporal for real; a fresh database per run),
 #   3. the web unit tests (vitest),
 #   4. the end-to-end journeys in Debian's Chromium against the running API, worker and consumers,
@@ -28,6 +28,7 @@ run() {
 }
 
 run typecheck node_modules/.bin/tsc --noEmit -p tsconfig.json
+run lint npm run lint --silent
 run jest node_modules/.bin/jest --ci "$@"
 run web-unit npm run test --silent -w web
 
