@@ -30,6 +30,7 @@ import { createLogger } from '../platform/logger';
 import accessPlugin, { API_PREFIX } from './plugins/access';
 import errorsPlugin from './plugins/errors';
 import idempotencyPlugin from './plugins/idempotency';
+import observabilityPlugin from './plugins/observability';
 import metricsPlugin from './plugins/metrics';
 import openapiPlugin from './plugins/openapi';
 import rateLimitPlugin from './plugins/rate-limit';
@@ -95,6 +96,7 @@ export async function buildApp(deps: AppDeps, options: AppOptions = {}): Promise
   await app.register(errorsPlugin);
   await app.register(securityPlugin);
   await app.register(metricsPlugin);
+  await app.register(observabilityPlugin);
   await app.register(openapiPlugin);
   await app.register(accessPlugin);
   await app.register(rateLimitPlugin);

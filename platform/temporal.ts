@@ -1,4 +1,5 @@
 import { Client, Connection } from '@temporalio/client';
+import { temporalClientInterceptors } from './telemetry-temporal';
 
 export interface TemporalOptions {
   address: string;
@@ -13,7 +14,12 @@ export async function connectTemporalClient(opts: TemporalOptions): Promise<Clie
     tls: opts.tls || opts.apiKey ? {} : undefined,
     apiKey: opts.apiKey,
   });
-  return new Client({ connection, namespace: opts.namespace });
+  // Interceptors put the caller's trace context into workflow headers (no-op without tracing).
+  return new Client({
+    connection,
+    namespace: opts.namespace,
+    interceptors: temporalClientInterceptors(),
+  });
 }
 
 /** Deep link to a workflow's page in the Temporal Web UI. */
