@@ -12,7 +12,7 @@ mkdir -p "$DATA"
 
 if [[ ! -d node_modules/.bin ]] || [[ package-lock.json -nt node_modules/.package-lock.json ]]; then
   echo "[start] installing npm packages"
-  npm ci --no-audit --no-fund
+  npm install --no-audit --no-fund
 fi
 
 bash infra/stack.sh up
