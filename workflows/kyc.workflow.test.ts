@@ -205,6 +205,10 @@ describe('KycWorkflow', () => {
       );
       const inReview = await waitForStatus(customerId, 'IN_REVIEW');
       expect(inReview.reasons).toEqual(['PEP_MATCH']);
+      // The workflow is in review before its status write to Postgres lands: wait for the row.
+      for (let i = 0; i < 100 && (await customerStatus(customerId)) !== 'IN_REVIEW'; i++) {
+        await new Promise((r) => setTimeout(r, 100));
+      }
       expect(await customerStatus(customerId)).toBe('IN_REVIEW');
       const after = await decideKyc(deps, customerId, {
         decision: 'APPROVE',
