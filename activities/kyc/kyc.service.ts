@@ -5,11 +5,12 @@
  */
 import {
   WorkflowExecutionAlreadyStartedError,
+  WorkflowNotFoundError,
   WorkflowUpdateFailedError,
   type Client,
 } from '@temporalio/client';
 import { ApplicationFailure } from '@temporalio/common';
-import { and, asc, desc, eq, gt, inArray, or, sql } from 'drizzle-orm';
+import { and, asc, desc, eq, gt, or, sql } from 'drizzle-orm';
 import type { Db } from '../../db/client';
 import { customers, type KycStatus } from '../../db/schema/customers';
 import { kycApplications, type KycAddress } from '../../db/schema/kyc';
@@ -254,25 +255,18 @@ export async function decideKyc(
   customerId: string,
   decision: KycDecisionInput,
 ): Promise<KycState> {
-  const [inReview] = await deps.db
-    .select({ id: kycApplications.id })
-    .from(kycApplications)
-    .where(
-      and(
-        eq(kycApplications.customerId, customerId),
-        inArray(kycApplications.status, ['IN_REVIEW']),
-      ),
-    )
-    .limit(1);
-  if (!inReview)
-    throw new DomainError(
-      'INVALID_STATE',
-      'No KYC application is awaiting review for this customer',
-    );
+  // The workflow is the authority on whether it awaits a decision (its update validator refuses
+  // otherwise); Postgres mirrors it a moment later, so it is not consulted here.
   const handle = deps.temporal.workflow.getHandle(workflowIds.kyc(customerId));
   try {
     return await handle.executeUpdate(kycDecisionUpdate, { args: [decision] });
   } catch (err) {
+    if (err instanceof WorkflowNotFoundError) {
+      throw new DomainError(
+        'INVALID_STATE',
+        'No KYC application is awaiting review for this customer',
+      );
+    }
     if (err instanceof WorkflowUpdateFailedError && err.cause instanceof ApplicationFailure) {
       const code = err.cause.type;
       throw new DomainError(isErrorCode(code) ? code : 'INVALID_STATE', err.cause.message);
