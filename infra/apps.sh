@@ -69,6 +69,9 @@ load_env() {
   set -a
   # shellcheck disable=SC1091
   source "$HARBOR_DATA/dev.env"
+  # Test runs raise limits here (e.g. the per-IP auth limit: every e2e browser signs in from 127.0.0.1).
+  # shellcheck disable=SC1091
+  [[ -f $HARBOR_DATA/overrides.env ]] && source "$HARBOR_DATA/overrides.env"
   set +a
 }
 
