@@ -138,7 +138,13 @@ export async function startConsumer(
   });
   let resolveReady!: () => void;
   const ready = new Promise<void>((r) => (resolveReady = r));
-  consumer.on(consumer.events.GROUP_JOIN, () => resolveReady());
+  // kafkajs resolves a new group's "latest" offsets on its first fetch, after GROUP_JOIN: an
+  // event produced between the two would be skipped, so `ready` waits for that first fetch.
+  let joined = false;
+  consumer.on(consumer.events.GROUP_JOIN, () => (joined = true));
+  consumer.on(consumer.events.FETCH, () => {
+    if (joined) resolveReady();
+  });
 
   await consumer.connect();
   await consumer.subscribe({ topics: handler.topics, fromBeginning: opts.fromBeginning ?? false });
