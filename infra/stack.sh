@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # harbor-bank native local stack (no Docker needed).
 #
-#   bash infra/stack.sh up [--only postgres,redis,kafka,temporal]
+#   bash infra/stack.sh up [--only postgres,redis,kafka,temporal] [--temporal=postgres]
 #   bash infra/stack.sh down [--only ...]
 #   bash infra/stack.sh status
 #   bash infra/stack.sh env        # prints export lines for the app / tests
@@ -12,6 +12,9 @@
 #   redis     6380   REDIS_URL=redis://127.0.0.1:6380
 #   kafka     9092   KAFKA_BROKERS=127.0.0.1:9092 (KRaft controller on 9093)
 #   temporal  7233   TEMPORAL_ADDRESS=127.0.0.1:7233, Web UI http://127.0.0.1:8233
+#   --temporal=postgres also starts a Temporal server persisted in this PostgreSQL (8 history
+#   shards), beside the dev server: TEMPORAL_PG_ADDRESS=127.0.0.1:7333 (docs/temporal-postgres.md).
+#   `down` and `status` always include it.
 # plus the Temporal time-skipping test server wrapper $HARBOR_CACHE/bin/temporal-test-server
 # (installed by `up`, not run).
 #
@@ -20,6 +23,9 @@
 #
 # Env: HARBOR_CACHE (default ~/.cache/harbor-bank), HARBOR_DATA (default <repo>/.data),
 #      HARBOR_PG_FAST=1 (postgres without fsync, for CI).
+#      Ports, for a second stack beside the first (with its own HARBOR_DATA): HARBOR_PG_PORT,
+#      HARBOR_REDIS_PORT, HARBOR_KAFKA_PORT (+ HARBOR_KAFKA_CONTROLLER_PORT, default +1),
+#      HARBOR_TEMPORAL_PORT (+ HARBOR_TEMPORAL_UI_PORT, default +1000).
 set -euo pipefail
 
 INFRA_DIR="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd -P)"
@@ -33,13 +39,15 @@ source "$INFRA_DIR/lib/redis.sh"
 source "$INFRA_DIR/lib/kafka.sh"
 # shellcheck source=lib/temporal.sh
 source "$INFRA_DIR/lib/temporal.sh"
+# shellcheck source=lib/temporal-postgres.sh
+source "$INFRA_DIR/lib/temporal-postgres.sh"
 # shellcheck source=lib/testserver.sh
 source "$INFRA_DIR/lib/testserver.sh"
 
 ALL_SERVICES=(postgres redis kafka temporal)
 
 usage() {
-  sed -n '2,22p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'
+  sed -n '2,25p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'
   exit "${1:-0}"
 }
 
@@ -59,10 +67,19 @@ is_external() {
   [[ -n ${!v:-} ]]
 }
 
-parse_only() { # sets SERVICES from --only a,b
+parse_only() { # sets SERVICES from --only a,b, and TEMPORAL_MODE from --temporal=dev|postgres
   SERVICES=("${ALL_SERVICES[@]}")
+  TEMPORAL_MODE=dev
   while (($#)); do
     case $1 in
+    --temporal)
+      TEMPORAL_MODE=${2:-}
+      shift $(($# > 1 ? 2 : 1))
+      ;;
+    --temporal=*)
+      TEMPORAL_MODE=${1#--temporal=}
+      shift
+      ;;
     --only)
       [[ -n ${2:-} ]] || die "--only needs a list, e.g. --only postgres,redis"
       IFS=, read -r -a SERVICES <<<"$2"
@@ -80,6 +97,7 @@ parse_only() { # sets SERVICES from --only a,b
   for s in "${SERVICES[@]}"; do
     case $s in postgres | redis | kafka | temporal) ;; *) die "unknown service '$s' (known: ${ALL_SERVICES[*]})" ;; esac
   done
+  case $TEMPORAL_MODE in dev | postgres) ;; *) die "unknown --temporal '$TEMPORAL_MODE' (known: dev, postgres)" ;; esac
 }
 
 wants() { # wants <service>: selected by --only
@@ -109,6 +127,7 @@ print_env() {
   echo "export KAFKA_BROKERS=${KAFKA_BROKERS:-$KAFKA_BROKERS_LOCAL}"
   echo "export TEMPORAL_ADDRESS=${TEMPORAL_ADDRESS:-$TEMPORAL_ADDRESS_LOCAL}"
   echo "export TEMPORAL_NAMESPACE=${TEMPORAL_NAMESPACE:-default}"
+  if temporal_pg_pid >/dev/null; then echo "export TEMPORAL_PG_ADDRESS=$TEMPORAL_PG_ADDRESS"; fi
   echo "export TEMPORAL_TEST_SERVER_PATH=$TS_WRAPPER"
 }
 
@@ -122,7 +141,13 @@ cmd_up() {
   # Slow artifact builds/fetches first, in the background, so they overlap with
   # starting Postgres and Redis. Each writes its own log.
   local bg_temporal="" bg_kafka="" bg_ts=""
-  if wants temporal && ! is_external temporal && ! temporal_built; then
+  local bg_temporal_pg=""
+  if wants temporal && [[ $TEMPORAL_MODE == postgres ]] && ! temporal_pg_built; then
+    temporal_pg_build_bg
+    bg_temporal_pg=$!
+  fi
+  # the postgres mode needs the CLI too (namespace registration), even with TEMPORAL_ADDRESS set
+  if wants temporal && { ! is_external temporal || [[ $TEMPORAL_MODE == postgres ]]; } && ! temporal_built; then
     temporal_build_bg
     bg_temporal=$!
   fi
@@ -158,11 +183,15 @@ cmd_up() {
   fi
 
   if wants temporal; then
+    if [[ -n $bg_temporal ]]; then temporal_build_wait "$bg_temporal"; fi
     if is_external temporal; then
       log "temporal: TEMPORAL_ADDRESS is set; not starting a local temporal"
     else
-      if [[ -n $bg_temporal ]]; then temporal_build_wait "$bg_temporal"; fi
       temporal_up
+    fi
+    if [[ $TEMPORAL_MODE == postgres ]]; then
+      if [[ -n $bg_temporal_pg ]]; then temporal_pg_build_wait "$bg_temporal_pg"; fi
+      temporal_pg_up
     fi
   fi
 
@@ -175,7 +204,7 @@ cmd_up() {
   echo "harbor-bank stack is up ($(elapsed "$t0")):"
   cmd_status_inner
   echo
-  echo "  Temporal UI:   http://127.0.0.1:8233"
+  echo "  Temporal UI:   http://127.0.0.1:$TEMPORAL_UI_PORT"
   echo "  Env for apps:  source $HARBOR_DATA/stack.env   (or: eval \"\$(bash infra/stack.sh env)\")"
   echo "up"
 }
@@ -193,7 +222,10 @@ cmd_down() {
     postgres) pg_down ;;
     redis) redis_down ;;
     kafka) kafka_down ;;
-    temporal) temporal_down ;;
+    temporal)
+      temporal_pg_down
+      temporal_down
+      ;;
     esac
   done
   echo "down"
@@ -216,6 +248,7 @@ cmd_status_inner() {
     fi
     printf '  %-9s %s\n' "$s" "$st"
   done
+  printf '  %-9s %s\n' "temporal-pg" "$(temporal_pg_status)"
   if ts_installed; then
     printf '  %-9s %s\n' "testsrv" "installed  $TS_WRAPPER (time-skipping test server, started by tests)"
   else

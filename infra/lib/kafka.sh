@@ -1,11 +1,11 @@
 # shellcheck shell=bash
 # Apache Kafka 3.9.1, KRaft combined broker+controller, from Maven Central jars
 # (infra/kafka/pom.xml -> $HARBOR_CACHE/kafka-libs). Broker 127.0.0.1:9092, controller
-# 127.0.0.1:9093, single node (replication factor 1), no topic auto-creation: the
+# 127.0.0.1:9093 (HARBOR_KAFKA_PORT, HARBOR_KAFKA_CONTROLLER_PORT), single node (replication factor 1), no topic auto-creation: the
 # project's topics are created up front by infra/kafka/KafkaAdmin.java.
 
-KAFKA_PORT=9092
-KAFKA_CONTROLLER_PORT=9093
+KAFKA_PORT="${HARBOR_KAFKA_PORT:-9092}"
+KAFKA_CONTROLLER_PORT="${HARBOR_KAFKA_CONTROLLER_PORT:-$((KAFKA_PORT + 1))}"
 KAFKA_BROKERS_LOCAL="127.0.0.1:$KAFKA_PORT"
 KAFKA_POM="$HARBOR_ROOT/infra/kafka/pom.xml"
 KAFKA_LIBS="$HARBOR_CACHE/kafka-libs"

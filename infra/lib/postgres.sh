@@ -1,5 +1,5 @@
 # shellcheck shell=bash
-# PostgreSQL 15 throwaway cluster in $HARBOR_DATA/postgres, port 5433, 127.0.0.1 only.
+# PostgreSQL 15 throwaway cluster in $HARBOR_DATA/postgres, port 5433 (HARBOR_PG_PORT), 127.0.0.1 only.
 # Runs as the `postgres` OS user when the stack runs as root (postgres refuses root).
 #
 # HARBOR_PG_FAST=1 turns off fsync / synchronous_commit / full_page_writes (CI speed;
@@ -9,7 +9,7 @@
 
 PG_VERSION_MAJOR=15
 PG_BIN="${PG_BIN:-/usr/lib/postgresql/$PG_VERSION_MAJOR/bin}"
-PG_PORT=5433
+PG_PORT="${HARBOR_PG_PORT:-5433}"
 PG_DIR="$HARBOR_DATA/postgres"
 PG_LOG="$HARBOR_LOGS/postgres.log"
 PG_USER=bank

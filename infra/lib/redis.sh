@@ -1,7 +1,7 @@
 # shellcheck shell=bash
-# Redis 7 (Debian package), 127.0.0.1:6380, no persistence, daemonized with a pid file.
+# Redis 7 (Debian package), 127.0.0.1:6380 (HARBOR_REDIS_PORT), no persistence, daemonized with a pid file.
 
-REDIS_PORT=6380
+REDIS_PORT="${HARBOR_REDIS_PORT:-6380}"
 REDIS_DIR="$HARBOR_DATA/redis"
 REDIS_LOG="$HARBOR_LOGS/redis.log"
 REDIS_URL_LOCAL="redis://127.0.0.1:$REDIS_PORT"
