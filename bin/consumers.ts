@@ -42,11 +42,15 @@ async function main(): Promise<void> {
     ...channelsFromConfig(cfg),
   });
   const deps = { kafka, db: database.db, producer, logger };
+  // A second deployment on the same Kafka (e.g. a chaos run) needs its own consumer groups.
+  const groupPrefix = process.env.KAFKA_GROUP_PREFIX ?? 'harbor';
   const running: RunningConsumer[] = [
     await startConsumer(deps, notificationsHandler({ db: database.db, service }), {
-      groupId: 'harbor-notifications',
+      groupId: `${groupPrefix}-notifications`,
     }),
-    await startConsumer(deps, accountSummaryHandler(), { groupId: 'harbor-account-summary' }),
+    await startConsumer(deps, accountSummaryHandler(), {
+      groupId: `${groupPrefix}-account-summary`,
+    }),
   ];
   const stopRetries = startDeliveryRetries(service, logger);
   logger.info('consumers started');
