@@ -8,6 +8,7 @@ import { eventId, workflowIds } from '../domain/ids';
 import { createEventActivities } from '../activities/events/events.activities';
 import { createKafka } from '../platform/kafka';
 import { createLogger } from '../platform/logger';
+import { registry } from '../platform/metrics';
 import { captureTopics, type TopicCapture } from '../test/fakes/kafka-capture';
 import {
   ACCOUNT_SUMMARY_CONSUMER,
@@ -38,9 +39,9 @@ afterAll(async () => {
   await database?.close();
 });
 
-async function start(handler: EventHandler, maxAttempts = 3) {
+async function start(handler: EventHandler, maxAttempts = 3, groupId = `test-${randomUUID()}`) {
   const r = await startConsumer({ kafka, db: database.db, producer, logger }, handler, {
-    groupId: `test-${handler.name}-${randomUUID()}`,
+    groupId,
     maxAttempts,
     retryBackoffMs: 50,
   });
@@ -187,4 +188,49 @@ describe('consumers', () => {
       );
     expect(poisonRows).toHaveLength(0);
   }, 90_000);
+
+  it('exports the group lag per partition after each batch (harbor_kafka_consumer_lag)', async () => {
+    const groupId = `test-lag-${randomUUID()}`;
+    const seen: string[] = [];
+    const handler: EventHandler = {
+      name: `lag-test-${uid()}`,
+      topics: [TOPICS.transactions],
+      async apply(received) {
+        seen.push(received.event.id);
+      },
+    };
+    await start(handler, 3, groupId);
+    const { publishEvents } = createEventActivities({ producer });
+    const from = `acc_${uid()}`;
+    const events = [1, 2, 3].map((n) =>
+      completed(`trf_${uid()}`, from, `acc_${uid()}`, String(n), `lag-${n}`),
+    );
+    await publishEvents(events);
+    await waitUntil(async () => events.every((e) => seen.includes(e.id)));
+
+    const lagFor = async () => {
+      const metric = registry.getSingleMetric('harbor_kafka_consumer_lag');
+      if (!metric) throw new Error('harbor_kafka_consumer_lag is not registered');
+      return (await metric.get()).values.filter(
+        (v) => v.labels.group === groupId && v.labels.topic === TOPICS.transactions,
+      );
+    };
+    // END_BATCH_PROCESS fires right after the last message of the batch is handled.
+    await waitUntil(async () => (await lagFor()).length > 0, 10_000);
+    const admin = kafka.admin();
+    await admin.connect();
+    const high = new Map(
+      (await admin.fetchTopicOffsets(TOPICS.transactions)).map((p) => [
+        String(p.partition),
+        Number(p.high),
+      ]),
+    );
+    await admin.disconnect();
+    for (const v of await lagFor()) {
+      expect(Number.isInteger(v.value)).toBe(true);
+      expect(v.value).toBeGreaterThanOrEqual(0);
+      // Never more than the partition holds.
+      expect(v.value).toBeLessThanOrEqual(high.get(String(v.labels.partition)) ?? -1);
+    }
+  }, 60_000);
 });

@@ -6,7 +6,8 @@
  *   redelivered or republished event is applied once (dedupe key: consumer name + event id);
  * - a failing effect is retried in-process up to `maxAttempts` with exponential backoff (heartbeating
  *   between attempts), then the record goes to the `dead-letter` topic with the error in headers and
- *   the offset is committed: a poison message never blocks its partition.
+ *   the offset is committed: a poison message never blocks its partition;
+ * - the group's lag per partition is exported as `harbor_kafka_consumer_lag`.
  */
 import { sql } from 'drizzle-orm';
 import type { Consumer, EachMessagePayload, IHeaders, Kafka, Producer } from 'kafkajs';
@@ -14,6 +15,7 @@ import type { Db } from '../db/client';
 import { processedEvents } from '../db/schema';
 import { TOPICS } from '../domain/events';
 import type { Logger } from '../platform/logger';
+import { metrics } from '../platform/metrics';
 import {
   decodeCloudEvent,
   InvalidEventError,
@@ -144,6 +146,17 @@ export async function startConsumer(
   consumer.on(consumer.events.GROUP_JOIN, () => (joined = true));
   consumer.on(consumer.events.FETCH, () => {
     if (joined) resolveReady();
+  });
+
+  // Lag per partition after each batch: the fetch's high watermark minus the batch's last offset.
+  // An idle partition emits no batch, so its gauge keeps the last value (0 once caught up).
+  consumer.on(consumer.events.END_BATCH_PROCESS, ({ payload }) => {
+    metrics.setConsumerLag(
+      opts.groupId,
+      payload.topic,
+      payload.partition,
+      Number(payload.offsetLag),
+    );
   });
 
   await consumer.connect();

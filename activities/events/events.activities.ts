@@ -10,6 +10,7 @@ import type { Producer } from 'kafkajs';
 import { DomainError } from '../../domain/errors';
 import { EVENT_SOURCE, type DomainEventInput } from '../../domain/events';
 import type { Logger } from '../../platform/logger';
+import { metrics } from '../../platform/metrics';
 import { withDomainFailures } from '../shared/failures';
 import { toKafkaRecord } from './cloudevents';
 import { isEventType, validateEventData } from './event-schemas';
@@ -72,10 +73,17 @@ export function createEventActivities(deps: EventActivityDeps) {
         list.push(message);
         byTopic.set(topic, list);
       }
-      await deps.producer.sendBatch({
-        acks: -1,
-        topicMessages: [...byTopic].map(([topic, messages]) => ({ topic, messages })),
-      });
+      try {
+        await deps.producer.sendBatch({
+          acks: -1,
+          topicMessages: [...byTopic].map(([topic, messages]) => ({ topic, messages })),
+        });
+      } catch (err) {
+        // Retryable (Temporal retries the activity); counted per topic so an outage shows up.
+        for (const topic of byTopic.keys()) metrics.kafkaPublishError(topic);
+        throw err;
+      }
+      for (const [topic, messages] of byTopic) metrics.kafkaPublished(topic, messages.length);
       deps.logger?.debug({ ids: events.map((e) => e.id) }, 'published domain events');
       return { published: events.length, ids: events.map((e) => e.id) };
     },

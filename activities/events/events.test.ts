@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import type { Producer } from 'kafkajs';
 import { EVENT_TYPES, TOPICS, type DomainEventInput, type EventType } from '../../domain/events';
 import { createKafka } from '../../platform/kafka';
+import { registry } from '../../platform/metrics';
 import { captureTopics, type TopicCapture } from '../../test/fakes/kafka-capture';
 import { CLOUDEVENTS_CONTENT_TYPE, decodeCloudEvent } from './cloudevents';
 import { EVENT_DATA_SCHEMAS, validateEventData } from './event-schemas';
@@ -78,6 +79,60 @@ describe('publishEvents', () => {
         },
       ]),
     ).rejects.toMatchObject({ type: 'VALIDATION_FAILED', nonRetryable: true });
+  });
+});
+
+/** A counter's value for one topic, read from the prom-client registry like a scrape would. */
+async function counterFor(name: string, topic: string): Promise<number> {
+  const metric = registry.getSingleMetric(name);
+  if (!metric) throw new Error(`metric ${name} is not registered`);
+  const { values } = await metric.get();
+  return values.find((v) => v.labels.topic === topic)?.value ?? 0;
+}
+
+describe('publish metrics', () => {
+  const event = (id: string, type: EventType): DomainEventInput => ({
+    id,
+    type,
+    subject: `agg_${run}`,
+    dataVersion: 1,
+    data: sampleData(type),
+    time: '2026-03-10T12:00:00.000Z',
+  });
+
+  it('counts published events per topic in harbor_kafka_published_total', async () => {
+    const { publishEvents } = createEventActivities({ producer });
+    const before = {
+      transactions: await counterFor('harbor_kafka_published_total', TOPICS.transactions),
+      fraud: await counterFor('harbor_kafka_published_total', TOPICS.fraud),
+    };
+    await publishEvents([
+      event(`m-${run}:1`, 'transfer.initiated'),
+      event(`m-${run}:2`, 'transfer.funds_held'),
+      event(`m-${run}:3`, 'fraud.alert'),
+    ]);
+    expect(await counterFor('harbor_kafka_published_total', TOPICS.transactions)).toBe(
+      before.transactions + 2,
+    );
+    expect(await counterFor('harbor_kafka_published_total', TOPICS.fraud)).toBe(before.fraud + 1);
+  });
+
+  it('counts a failed send in harbor_kafka_publish_errors_total and stays retryable', async () => {
+    // A real producer that was never connected: kafkajs refuses the send, as during an outage.
+    const offline = kafka.producer({ idempotent: true, maxInFlightRequests: 1 });
+    const { publishEvents } = createEventActivities({ producer: offline });
+    const errorsBefore = await counterFor('harbor_kafka_publish_errors_total', TOPICS.accounts);
+    const publishedBefore = await counterFor('harbor_kafka_published_total', TOPICS.accounts);
+    const failure = await publishEvents([event(`e-${run}:1`, 'account.opened')]).catch(
+      (err: unknown) => err,
+    );
+    expect(failure).toBeInstanceOf(Error);
+    // Not a DomainError: Temporal retries it (no non-retryable ApplicationFailure).
+    expect((failure as { nonRetryable?: boolean }).nonRetryable).toBeUndefined();
+    expect(await counterFor('harbor_kafka_publish_errors_total', TOPICS.accounts)).toBe(
+      errorsBefore + 1,
+    );
+    expect(await counterFor('harbor_kafka_published_total', TOPICS.accounts)).toBe(publishedBefore);
   });
 });
 
