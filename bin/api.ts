@@ -2,6 +2,8 @@
  * The API process: parse config, build clients, build the app, listen; on SIGTERM/SIGINT stop
  * accepting, drain in-flight requests (close-with-grace), then close the clients.
  */
+// First: tracing patches fastify, pg, ioredis and kafkajs only if it loads before them.
+import '../platform/tracing-preload';
 import closeWithGrace from 'close-with-grace';
 import { buildApp } from '../api/app';
 import { lazyTemporal } from '../api/lib/temporal-provider';
@@ -10,6 +12,8 @@ import { config } from '../platform/config';
 import { createKafka } from '../platform/kafka';
 import { createLogger } from '../platform/logger';
 import { createRedis } from '../platform/redis';
+import { temporalOptionsFromConfig } from '../platform/temporal';
+import { currentTracing } from '../platform/tracing';
 
 async function main(): Promise<void> {
   const cfg = config();
@@ -19,12 +23,7 @@ async function main(): Promise<void> {
   const kafka = createKafka(cfg.KAFKA_BROKERS, `${cfg.KAFKA_CLIENT_ID}-api`, {
     retry: { retries: 1 },
   });
-  const temporal = lazyTemporal({
-    address: cfg.TEMPORAL_ADDRESS,
-    namespace: cfg.TEMPORAL_NAMESPACE,
-    apiKey: cfg.TEMPORAL_API_KEY,
-    tls: cfg.TEMPORAL_TLS,
-  });
+  const temporal = lazyTemporal(temporalOptionsFromConfig(cfg));
 
   const app = await buildApp({ config: cfg, database, redis, kafka, temporal, logger });
   // Connect to Temporal in the background; routes that need it wait for it.
@@ -39,6 +38,7 @@ async function main(): Promise<void> {
     await temporal.close().catch(() => undefined);
     redis.disconnect();
     await database.close();
+    await currentTracing()?.shutdown();
   });
 
   await app.listen({ host: cfg.API_HOST, port: cfg.API_PORT });

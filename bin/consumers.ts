@@ -6,11 +6,17 @@
  *
  *   npm run consumers                      # run
  *   npm run consumers -- rebuild-summaries # rebuild the read model from the transactions topic
+ *
+ * GET /metrics (consumer lag, Kafka publish errors), /health and /ready on CONSUMERS_METRICS_PORT.
  */
+// First: tracing patches pg and kafkajs only if it loads before them.
+import '../platform/tracing-preload';
 import { createDatabase, runMigrations } from '../db/client';
 import { config } from '../platform/config';
 import { createKafka } from '../platform/kafka';
 import { createLogger } from '../platform/logger';
+import { serveMetrics } from '../platform/metrics';
+import { currentTracing } from '../platform/tracing';
 import { channelsFromConfig } from '../activities/notify/notify.activities';
 import { createNotificationService } from '../activities/notify/notification.service';
 import {
@@ -53,9 +59,13 @@ async function main(): Promise<void> {
     }),
   ];
   const stopRetries = startDeliveryRetries(service, logger);
-  logger.info('consumers started');
-
   let stopping = false;
+  const metricsServer = await serveMetrics({
+    port: cfg.CONSUMERS_METRICS_PORT,
+    ready: () => !stopping,
+  });
+  logger.info({ metricsPort: cfg.CONSUMERS_METRICS_PORT }, 'consumers started');
+
   const shutdown = async (signal: string) => {
     if (stopping) return;
     stopping = true;
@@ -69,6 +79,8 @@ async function main(): Promise<void> {
       await stopRetries();
       await producer.disconnect();
       await database.close();
+      metricsServer.close();
+      await currentTracing()?.shutdown();
       logger.info('consumers stopped');
     } finally {
       clearTimeout(timer);

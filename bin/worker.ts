@@ -16,16 +16,16 @@ import { createLogger } from '../platform/logger';
 import { metrics, serveMetrics } from '../platform/metrics';
 import { createRedis } from '../platform/redis';
 import { installTemporalRuntime, temporalWorkerTelemetry } from '../platform/telemetry-temporal';
+import { temporalOptionsFromConfig, temporalTls } from '../platform/temporal';
 import { currentTracing } from '../platform/tracing';
 
-const TEMPORAL_METRICS_BIND = process.env.TEMPORAL_METRICS_BIND ?? '127.0.0.1:9466';
 const HOLD_SWEEP_INTERVAL_MS = 30_000;
 
 async function main(): Promise<void> {
   const cfg = config();
   const logger = createLogger({ name: 'worker', level: cfg.LOG_LEVEL, pretty: cfg.LOG_PRETTY });
   installTemporalRuntime({
-    metricsBindAddress: TEMPORAL_METRICS_BIND,
+    metricsBindAddress: cfg.TEMPORAL_METRICS_BIND,
     globalTags: { service: 'harbor-worker' },
   });
 
@@ -53,7 +53,7 @@ async function main(): Promise<void> {
   });
   const metricsServer = await serveMetrics({
     port: cfg.METRICS_PORT,
-    temporalMetricsUrl: `http://${TEMPORAL_METRICS_BIND}/metrics`,
+    temporalMetricsUrl: `http://${cfg.TEMPORAL_METRICS_BIND}/metrics`,
   });
 
   // Holds that outlive their timeout are released here, not only when someone posts them.
@@ -68,10 +68,11 @@ async function main(): Promise<void> {
   }, HOLD_SWEEP_INTERVAL_MS);
   sweeper.unref();
 
+  const temporalOpts = temporalOptionsFromConfig(cfg);
   const connection = await NativeConnection.connect({
-    address: cfg.TEMPORAL_ADDRESS,
-    tls: cfg.TEMPORAL_TLS || cfg.TEMPORAL_API_KEY ? {} : undefined,
-    apiKey: cfg.TEMPORAL_API_KEY,
+    address: temporalOpts.address,
+    tls: temporalTls(temporalOpts),
+    apiKey: temporalOpts.apiKey,
   });
   const worker = await Worker.create({
     connection,

@@ -1,6 +1,8 @@
 import fs from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { configSchema, parseConfig } from './config';
+import { temporalOptionsFromConfig, temporalTls } from './temporal';
 
 const valid = {
   JWT_SECRET: 'x'.repeat(40),
@@ -27,6 +29,50 @@ describe('config', () => {
     expect(() => parseConfig({ ...valid, DATA_ENCRYPTION_KEY: 'short' })).toThrow(
       /DATA_ENCRYPTION_KEY/,
     );
+  });
+
+  it('takes the Temporal mTLS certificate and key together, and only readable files', () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'harbor-tls-'));
+    const crt = path.join(dir, 'client.pem');
+    const key = path.join(dir, 'client.key');
+    fs.writeFileSync(crt, 'cert');
+    fs.writeFileSync(key, 'key');
+    try {
+      const cfg = parseConfig({
+        ...valid,
+        TEMPORAL_TLS_CERT_PATH: crt,
+        TEMPORAL_TLS_KEY_PATH: key,
+        TEMPORAL_METRICS_BIND: '0.0.0.0:9466',
+      });
+      expect(cfg.TEMPORAL_TLS_CERT_PATH).toBe(crt);
+      expect(cfg.TEMPORAL_METRICS_BIND).toBe('0.0.0.0:9466');
+      expect(temporalTls(temporalOptionsFromConfig(cfg))?.clientCertPair?.key.toString()).toBe(
+        'key',
+      );
+      // Empty values (as in .env.example) mean unset: no TLS at all.
+      const plain = parseConfig({
+        ...valid,
+        TEMPORAL_TLS_CERT_PATH: '',
+        TEMPORAL_TLS_KEY_PATH: '',
+      });
+      expect(plain.TEMPORAL_TLS_CERT_PATH).toBeUndefined();
+      expect(temporalTls(temporalOptionsFromConfig(plain))).toBeUndefined();
+      expect(() => parseConfig({ ...valid, TEMPORAL_TLS_CERT_PATH: crt })).toThrow(
+        /TEMPORAL_TLS_KEY_PATH/,
+      );
+      expect(() => parseConfig({ ...valid, TEMPORAL_TLS_KEY_PATH: key })).toThrow(
+        /TEMPORAL_TLS_CERT_PATH/,
+      );
+      expect(() =>
+        parseConfig({
+          ...valid,
+          TEMPORAL_TLS_CERT_PATH: crt,
+          TEMPORAL_TLS_KEY_PATH: path.join(dir, 'missing.key'),
+        }),
+      ).toThrow(/TEMPORAL_TLS_KEY_PATH: cannot read/);
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   it('documents every variable in .env.example, and nothing unknown', () => {

@@ -2,10 +2,13 @@
  * One typed config, parsed from process.env at start-up. A bad or missing value fails fast and
  * names the variable. Every variable is documented in .env.example.
  */
+import fs from 'node:fs';
 import { z } from 'zod';
 
 const bool = z.enum(['true', 'false', '1', '0']).transform((v) => v === 'true' || v === '1');
 const int = (def: number) => z.coerce.number().int().nonnegative().default(def);
+/** An optional string where an empty value (`FOO=` in .env) means unset. */
+const optionalString = z.preprocess((v) => (v === '' ? undefined : v), z.string().optional());
 
 export const configSchema = z.object({
   NODE_ENV: z.enum(['development', 'test', 'production']).default('development'),
@@ -28,6 +31,11 @@ export const configSchema = z.object({
   TEMPORAL_UI_URL: z.string().url().default('http://127.0.0.1:8233'),
   TEMPORAL_API_KEY: z.string().optional(),
   TEMPORAL_TLS: bool.default(false),
+  /** mTLS client certificate and key (PEM files), e.g. for Temporal Cloud: both or neither. */
+  TEMPORAL_TLS_CERT_PATH: optionalString,
+  TEMPORAL_TLS_KEY_PATH: optionalString,
+  /** host:port of the worker's Temporal SDK Prometheus exporter (appended to its /metrics). */
+  TEMPORAL_METRICS_BIND: z.string().min(1).default('127.0.0.1:9466'),
 
   API_HOST: z.string().default('127.0.0.1'),
   API_PORT: int(3000),
@@ -72,8 +80,38 @@ export const configSchema = z.object({
   SMS_GATEWAY_URL: z.string().url().optional(),
 
   OTEL_EXPORTER_OTLP_ENDPOINT: z.string().url().optional(),
+  /** /metrics, /health and /ready of the worker (the API serves them on API_PORT). */
   METRICS_PORT: int(9464),
+  /** The same for the consumers process. */
+  CONSUMERS_METRICS_PORT: int(9465),
 });
+
+/** Cross-field rules that the per-variable schema cannot express. */
+const checkedSchema = configSchema.superRefine((cfg, ctx) => {
+  if (Boolean(cfg.TEMPORAL_TLS_CERT_PATH) !== Boolean(cfg.TEMPORAL_TLS_KEY_PATH)) {
+    const missing = cfg.TEMPORAL_TLS_CERT_PATH ? 'TEMPORAL_TLS_KEY_PATH' : 'TEMPORAL_TLS_CERT_PATH';
+    ctx.addIssue({
+      code: 'custom',
+      path: [missing],
+      message: 'TEMPORAL_TLS_CERT_PATH and TEMPORAL_TLS_KEY_PATH are set together or not at all',
+    });
+  }
+  for (const key of ['TEMPORAL_TLS_CERT_PATH', 'TEMPORAL_TLS_KEY_PATH'] as const) {
+    const file = cfg[key];
+    if (file && !isReadableFile(file)) {
+      ctx.addIssue({ code: 'custom', path: [key], message: `cannot read ${file}` });
+    }
+  }
+});
+
+function isReadableFile(file: string): boolean {
+  try {
+    fs.accessSync(file, fs.constants.R_OK);
+    return fs.statSync(file).isFile();
+  } catch {
+    return false;
+  }
+}
 
 export type Config = z.infer<typeof configSchema>;
 
@@ -82,7 +120,7 @@ export class ConfigError extends Error {
 }
 
 export function parseConfig(env: NodeJS.ProcessEnv = process.env): Config {
-  const parsed = configSchema.safeParse(env);
+  const parsed = checkedSchema.safeParse(env);
   if (!parsed.success) {
     const problems = parsed.error.issues
       .map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`)

@@ -1,7 +1,10 @@
 /**
- * pino JSON logs. Secrets and PII are redacted by path, here, once, for every process.
+ * pino JSON logs. Secrets and PII are redacted by path, here, once, for every process. Every line
+ * carries the active trace id/span id and, inside an activity, the workflow id (logContextMixin);
+ * request lines also carry Fastify's `reqId`.
  */
-import pino, { type Logger, type LoggerOptions } from 'pino';
+import pino, { type DestinationStream, type Logger, type LoggerOptions } from 'pino';
+import { logContextMixin } from './log-context';
 
 export const REDACT_PATHS = [
   'req.headers.authorization',
@@ -27,16 +30,25 @@ export const REDACT_PATHS = [
   'body.nationalId',
 ];
 
-export function createLogger(
-  opts: { level?: string; pretty?: boolean; name?: string } = {},
-): Logger {
+export interface LoggerOpts {
+  level?: string;
+  /** Human-readable output; ignored in production, where logs are always JSON. */
+  pretty?: boolean;
+  name?: string;
+  /** Where lines go (default stdout): tests capture them here. */
+  destination?: DestinationStream;
+}
+
+export function createLogger(opts: LoggerOpts = {}): Logger {
   const options: LoggerOptions = {
     name: opts.name,
     level: opts.level ?? process.env.LOG_LEVEL ?? 'info',
     redact: { paths: REDACT_PATHS, censor: '[REDACTED]' },
     base: { service: opts.name },
+    mixin: logContextMixin,
   };
-  if (opts.pretty) {
+  if (opts.destination) return pino(options, opts.destination);
+  if (opts.pretty && process.env.NODE_ENV !== 'production') {
     return pino({ ...options, transport: { target: 'pino-pretty', options: { colorize: true } } });
   }
   return pino(options);

@@ -182,12 +182,7 @@ function readVersion(name: string): string | undefined {
   }
 }
 
-/** Trace fields of the active span, for pino (`mixin: traceLogFields`) and response headers. */
-export function traceLogFields(): { trace_id?: string; span_id?: string } {
-  const sc = trace.getActiveSpan()?.spanContext();
-  if (!sc || !trace.isSpanContextValid(sc)) return {};
-  return { trace_id: sc.traceId, span_id: sc.spanId };
-}
+export { traceLogFields } from './log-context';
 
 /** W3C `traceparent` for a span context. */
 export function formatTraceparent(sc: SpanContext): string {

@@ -5,7 +5,9 @@
  *
  * - Response headers: `x-trace-id` (32 hex) and, when tracing is on, `traceparent` of the
  *   request's server span, so a caller can find the trace in Tempo/Jaeger.
- * - `request.log` is a child logger bound to `trace_id` (and `span_id`), next to pino's `reqId`.
+ * - `request.log` is a child logger bound to `trace_id` (and `span_id`), next to pino's `reqId`,
+ *   so even lines written outside the span's async context carry them (the logger's mixin adds
+ *   them from the active span elsewhere, and skips them on these bound loggers).
  * - HTTP metrics (`harbor_http_requests_total`, `harbor_http_request_duration_seconds`,
  *   `harbor_http_request_errors_total`) by route template, recorded in platform/metrics.ts.
  * - When the app has `app.metrics` (api/plugins/metrics.ts), every `harbor_*` metric of
@@ -20,6 +22,7 @@ import { trace } from '@opentelemetry/api';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import fp from 'fastify-plugin';
 import type { Registry } from 'prom-client';
+import { bindTraceFields } from '../../platform/log-context';
 import { attachHarborMetrics, metrics } from '../../platform/metrics';
 import { formatTraceparent } from '../../platform/tracing';
 
@@ -45,10 +48,10 @@ async function observabilityPlugin(app: FastifyInstance): Promise<void> {
     if (sc && trace.isSpanContextValid(sc)) {
       request.traceId = sc.traceId;
       reply.header('traceparent', formatTraceparent(sc));
-      request.log = request.log.child({ trace_id: sc.traceId, span_id: sc.spanId });
+      request.log = bindTraceFields(request.log, { trace_id: sc.traceId, span_id: sc.spanId });
     } else {
       request.traceId = incomingTraceId(request) ?? randomBytes(16).toString('hex');
-      request.log = request.log.child({ trace_id: request.traceId });
+      request.log = bindTraceFields(request.log, { trace_id: request.traceId });
     }
     // Fastify's "request completed" line is written through reply.log.
     reply.log = request.log;
