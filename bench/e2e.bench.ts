@@ -1,0 +1,277 @@
+/**
+ * Benchmark 1 (end-to-end transfers), 5 (memory) and the profile of 6.
+ *
+ * `runE2eBench` spawns its OWN worker (bin/worker.ts), API (bin/api.ts) and baseline worker
+ * (bench/bare/bare.worker.ts) against the Temporal server it is given, on unique task queues and
+ * a dedicated database, so it can be pointed at any Temporal server (dev server, PostgreSQL-backed).
+ * At each concurrency it runs, back to back for the same time:
+ *  - the baseline: bareWorkflow with the transfer's activity shape, every activity a no-op,
+ *    started and awaited through the Temporal client;
+ *  - transfers: POST /api/v1/transfers (201 once funds are held), then the workflow's result
+ *    (COMPLETED), timed from submit.
+ * Orchestration efficiency = transfers/s ÷ bare workflows/s.
+ */
+import { randomUUID } from 'node:crypto';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { Client, Connection } from '@temporalio/client';
+import type { TransferSnapshot } from '../workflows/transfer.messages';
+import { childEnv, freshDatabase, openDatabase } from './lib/bench-env';
+import { averageProfiles, profileHistory, type HistoryProfile } from './lib/history';
+import { closedLoop, type LoadResult } from './lib/load';
+import { createCustomers, login, type BenchCustomer } from './lib/population';
+import { httpUp, sampleRss, startProcess, type BenchProcess } from './lib/proc';
+import { round } from './lib/report';
+
+export interface E2eOptions {
+  temporalAddress: string;
+  /** Names this run in the report (e.g. "dev server (SQLite)"). */
+  label: string;
+  concurrencies: number[];
+  /** Seconds per load level, for transfers and for the baseline each. */
+  secondsPerLevel: number;
+  databaseName?: string;
+  /** API port (default 3200); the metrics ports default to 9564/9565/9566. */
+  apiPort?: number;
+  metricsPortBase?: number;
+  customers?: number;
+  /** Extra environment for the worker (tuning: DATABASE_POOL_SIZE, WORKER_* …). */
+  workerEnv?: Record<string, string>;
+  /** Stop raising concurrency once throughput grows by less than this factor (default 1.05). */
+  saturationGain?: number;
+  log?: (message: string) => void;
+}
+
+export interface E2eLevel {
+  concurrency: number;
+  transfers: LoadResult;
+  bare: LoadResult;
+  /** transfers/s ÷ bare workflows/s */
+  efficiency: number;
+  /** DB queries the worker + API sent per completed transfer at this level. */
+  queriesPerTransfer?: number;
+}
+
+export interface E2eResult {
+  label: string;
+  temporalAddress: string;
+  levels: E2eLevel[];
+  /** The concurrency with the highest transfers/s. */
+  peak: E2eLevel;
+  /** Peak VmRSS (MiB) at the top load level, and the lifetime peak (VmHWM, includes start-up). */
+  memory: { workerMiB: number; apiMiB: number; workerHwmMiB: number; apiHwmMiB: number };
+  /** Averaged over sampled transfers / bare workflows of the peak level. */
+  profile: { transfer: HistoryProfile; bare: HistoryProfile };
+  workerEnv: Record<string, string>;
+}
+
+const PROFILE_SAMPLES = 10;
+
+interface PgCounts {
+  queries: number;
+  transactions: number;
+}
+
+function readCounts(file: string): PgCounts {
+  try {
+    return JSON.parse(fs.readFileSync(file, 'utf8')) as PgCounts;
+  } catch {
+    return { queries: 0, transactions: 0 };
+  }
+}
+
+export async function runE2eBench(opts: E2eOptions): Promise<E2eResult> {
+  const log = opts.log ?? ((m: string) => console.log(m));
+  const run = randomUUID().slice(0, 8);
+  const apiPort = opts.apiPort ?? 3200;
+  const metricsBase = opts.metricsPortBase ?? 9564;
+  const taskQueue = `bench-${run}`;
+  const bareQueue = `bench-bare-${run}`;
+  const countDir = fs.mkdtempSync(path.join(os.tmpdir(), 'harbor-bench-'));
+  const workerCounts = path.join(countDir, 'worker.json');
+  const apiCounts = path.join(countDir, 'api.json');
+  const countPreload = ['--import', path.join(__dirname, 'lib', 'pg-count.ts')];
+
+  log(`[e2e ${opts.label}] database ${opts.databaseName ?? 'bank_bench'}, queue ${taskQueue}`);
+  const dbUrl = await freshDatabase(opts.databaseName ?? 'bank_bench');
+  const base = {
+    DATABASE_URL: dbUrl,
+    TEMPORAL_ADDRESS: opts.temporalAddress,
+    TEMPORAL_TASK_QUEUE: taskQueue,
+    ACCESS_TOKEN_TTL_SECONDS: '7200',
+  };
+  const procs: BenchProcess[] = [];
+  const connection = await Connection.connect({ address: opts.temporalAddress });
+  const client = new Client({ connection, namespace: process.env.TEMPORAL_NAMESPACE ?? 'default' });
+  try {
+    const workerEnv = opts.workerEnv ?? {};
+    const [worker, api, bareWorker] = await Promise.all([
+      startProcess({
+        name: 'worker',
+        script: 'bin/worker.ts',
+        nodeArgs: countPreload,
+        env: childEnv({
+          ...base,
+          LOG_LEVEL: 'info',
+          METRICS_PORT: String(metricsBase),
+          TEMPORAL_METRICS_BIND: `127.0.0.1:${metricsBase + 1}`,
+          BENCH_PG_COUNT_FILE: workerCounts,
+          ...workerEnv,
+        }),
+        readyOutput: /worker started/,
+      }),
+      startProcess({
+        name: 'api',
+        script: 'bin/api.ts',
+        nodeArgs: countPreload,
+        env: childEnv({
+          ...base,
+          API_PORT: String(apiPort),
+          METRICS_PORT: String(metricsBase + 2),
+          BENCH_PG_COUNT_FILE: apiCounts,
+        }),
+        ready: () => httpUp(`http://127.0.0.1:${apiPort}/health`),
+      }),
+      startProcess({
+        name: 'bare-worker',
+        script: 'bench/bare/bare.worker.ts',
+        env: childEnv({ TEMPORAL_ADDRESS: opts.temporalAddress, TEMPORAL_TASK_QUEUE: bareQueue }),
+        readyOutput: /bare worker started/,
+      }),
+    ]);
+    procs.push(worker, api, bareWorker);
+
+    const apiBase = `http://127.0.0.1:${apiPort}`;
+    const nCustomers = opts.customers ?? 64;
+    const database = openDatabase(dbUrl, 4);
+    let customers: BenchCustomer[];
+    try {
+      customers = await createCustomers(database.db, nCustomers, 10_000_000_000n);
+    } finally {
+      await database.close();
+    }
+    const tokens = await Promise.all(customers.map((c) => login(apiBase, c.email)));
+    log(`[e2e ${opts.label}] ${customers.length} customers funded and signed in`);
+
+    let completedIds: string[] = [];
+    const transferOnce = async (): Promise<boolean> => {
+      const i = Math.floor(Math.random() * customers.length);
+      let j = Math.floor(Math.random() * (customers.length - 1));
+      if (j >= i) j += 1;
+      const res = await fetch(`${apiBase}/api/v1/transfers`, {
+        method: 'POST',
+        headers: {
+          authorization: `Bearer ${tokens[i]}`,
+          'content-type': 'application/json',
+          'idempotency-key': randomUUID(),
+        },
+        body: JSON.stringify({
+          fromAccountId: customers[i]!.accountId,
+          toAccountId: customers[j]!.accountId,
+          amount: 100 + Math.floor(Math.random() * 900),
+          currency: 'USD',
+        }),
+      });
+      const body = (await res.json()) as { workflowId?: string; error?: { code: string } };
+      if ((res.status !== 201 && res.status !== 202) || !body.workflowId) {
+        throw new Error(`POST /transfers ${res.status} ${body.error?.code ?? ''}`);
+      }
+      const final = await client.workflow.getHandle(body.workflowId).result();
+      completedIds.push(body.workflowId);
+      return (final as TransferSnapshot).status === 'COMPLETED';
+    };
+
+    // Warm up (bundles loaded, connections open) and learn the transfer's activity shape.
+    for (let k = 0; k < 3; k++) {
+      if (!(await transferOnce())) throw new Error('warm-up transfer did not complete');
+    }
+    const shape = profileHistory(
+      (await client.workflow.getHandle(completedIds[0]!).fetchHistory()).events ?? [],
+    );
+    const plan = shape.plan;
+    log(`[e2e ${opts.label}] transfer shape: ${shape.activities} activities, batches ${plan}`);
+    const bareIds: string[] = [];
+    const bareOnce = async (): Promise<boolean> => {
+      const workflowId = `bench-bare-${randomUUID()}`;
+      const done = await client.workflow.execute('bareWorkflow', {
+        taskQueue: bareQueue,
+        workflowId,
+        args: [plan],
+      });
+      bareIds.push(workflowId);
+      return done === shape.activities;
+    };
+    await bareOnce();
+
+    const levels: E2eLevel[] = [];
+    const gain = opts.saturationGain ?? 1.05;
+    let memory = { workerMiB: 0, apiMiB: 0 };
+    let peakSamples = { transfer: [] as string[], bare: [] as string[] };
+    for (const concurrency of opts.concurrencies) {
+      bareIds.length = 0;
+      const bare = await closedLoop(concurrency, opts.secondsPerLevel, bareOnce);
+      const bareSample = bareIds.slice(-PROFILE_SAMPLES);
+      completedIds = [];
+      const before = [readCounts(workerCounts), readCounts(apiCounts)];
+      const rss = sampleRss([worker, api]);
+      const transfers = await closedLoop(concurrency, opts.secondsPerLevel, transferOnce);
+      const peakRss = rss.stop();
+      await new Promise((r) => setTimeout(r, 1_100)); // the counters are flushed once a second
+      const after = [readCounts(workerCounts), readCounts(apiCounts)];
+      const queries =
+        after[0]!.queries - before[0]!.queries + (after[1]!.queries - before[1]!.queries);
+      const level: E2eLevel = {
+        concurrency,
+        transfers,
+        bare,
+        efficiency: round(transfers.perSecond / Math.max(bare.perSecond, 1e-9), 3),
+        ...(transfers.ok > 0 && { queriesPerTransfer: round(queries / transfers.ok, 1) }),
+      };
+      levels.push(level);
+      memory = { workerMiB: peakRss.worker ?? 0, apiMiB: peakRss.api ?? 0 };
+      log(
+        `[e2e ${opts.label}] c=${concurrency}: ${round(transfers.perSecond)} transfers/s ` +
+          `(p50 ${transfers.p50Ms} p95 ${transfers.p95Ms} p99 ${transfers.p99Ms} ms, ${transfers.failed} failed` +
+          `${transfers.firstError ? `: ${transfers.firstError}` : ''}) vs ${round(bare.perSecond)} bare/s → ` +
+          `${level.efficiency}; worker ${round(memory.workerMiB)} MiB, api ${round(memory.apiMiB)} MiB`,
+      );
+      const best = Math.max(...levels.slice(0, -1).map((l) => l.transfers.perSecond), 0);
+      if (best === 0 || transfers.perSecond >= best) {
+        peakSamples = { transfer: completedIds.slice(-PROFILE_SAMPLES), bare: bareSample };
+      }
+      if (levels.length > 1 && transfers.perSecond < best * gain) {
+        log(`[e2e ${opts.label}] saturated at c=${concurrency}`);
+        break;
+      }
+    }
+
+    const histories = async (ids: string[]) =>
+      Promise.all(
+        ids.map(async (id) =>
+          profileHistory((await client.workflow.getHandle(id).fetchHistory()).events ?? []),
+        ),
+      );
+    const profile = {
+      transfer: averageProfiles(await histories(peakSamples.transfer)),
+      bare: averageProfiles(await histories(peakSamples.bare)),
+    };
+    const hwm = (p: BenchProcess) =>
+      Number(/VmHWM:\s+(\d+)/.exec(fs.readFileSync(`/proc/${p.pid}/status`, 'utf8'))?.[1] ?? 0) /
+      1024;
+    const peak = levels.reduce((a, b) => (b.transfers.perSecond > a.transfers.perSecond ? b : a));
+    return {
+      label: opts.label,
+      temporalAddress: opts.temporalAddress,
+      levels,
+      peak,
+      memory: { ...memory, workerHwmMiB: hwm(worker), apiHwmMiB: hwm(api) },
+      profile,
+      workerEnv,
+    };
+  } finally {
+    await Promise.all(procs.map((p) => p.stop()));
+    await connection.close();
+    fs.rmSync(countDir, { recursive: true, force: true });
+  }
+}

@@ -1,0 +1,107 @@
+/**
+ * Reads a workflow's event history for the profile: which activities ran, in which batches (those
+ * scheduled by the same workflow task), how long each waited in the queue and ran, and how many
+ * workflow tasks (worker round trips) the workflow needed.
+ */
+import type { temporal } from '@temporalio/proto';
+import { tsToMs } from '@temporalio/common/lib/time';
+
+type HistoryEvent = temporal.api.history.v1.IHistoryEvent;
+
+export interface HistoryProfile {
+  events: number;
+  workflowTasks: number;
+  activities: number;
+  /** Sizes of the batches of activities scheduled by one workflow task, in order. */
+  plan: number[];
+  /** Workflow start → close, ms. */
+  totalMs: number;
+  workflowTaskQueueMs: number;
+  workflowTaskRunMs: number;
+  /** Per activity type: count, summed queue wait (schedule → start) and run time (start → close). */
+  byActivity: Record<string, { count: number; queueMs: number; runMs: number }>;
+}
+
+const num = (v: unknown): number => Number(v ?? 0);
+
+export function profileHistory(events: HistoryEvent[]): HistoryProfile {
+  const at = (e: HistoryEvent) => tsToMs(e.eventTime);
+  const byId = new Map<number, HistoryEvent>(events.map((e) => [num(e.eventId), e]));
+  const batches = new Map<number, number>();
+  const byActivity: HistoryProfile['byActivity'] = {};
+  let workflowTasks = 0;
+  let wftQueue = 0;
+  let wftRun = 0;
+  const activityStarted = new Map<number, number>();
+  for (const e of events) {
+    const scheduled = e.activityTaskScheduledEventAttributes;
+    if (scheduled) {
+      const wft = num(scheduled.workflowTaskCompletedEventId);
+      batches.set(wft, (batches.get(wft) ?? 0) + 1);
+    }
+    if (e.activityTaskStartedEventAttributes) {
+      activityStarted.set(num(e.activityTaskStartedEventAttributes.scheduledEventId), at(e));
+    }
+    const closed =
+      e.activityTaskCompletedEventAttributes ??
+      e.activityTaskFailedEventAttributes ??
+      e.activityTaskTimedOutEventAttributes;
+    if (closed) {
+      const schedId = num(closed.scheduledEventId);
+      const sched = byId.get(schedId);
+      const type = sched?.activityTaskScheduledEventAttributes?.activityType?.name ?? 'unknown';
+      const started = activityStarted.get(schedId) ?? at(e);
+      const entry = (byActivity[type] ??= { count: 0, queueMs: 0, runMs: 0 });
+      entry.count += 1;
+      entry.queueMs += started - (sched ? at(sched) : started);
+      entry.runMs += at(e) - started;
+    }
+    if (e.workflowTaskCompletedEventAttributes) {
+      workflowTasks += 1;
+      const started = byId.get(num(e.workflowTaskCompletedEventAttributes.startedEventId));
+      const sched = byId.get(num(e.workflowTaskCompletedEventAttributes.scheduledEventId));
+      if (started && sched) {
+        wftQueue += at(started) - at(sched);
+        wftRun += at(e) - at(started);
+      }
+    }
+  }
+  const first = events[0];
+  const last = events[events.length - 1];
+  return {
+    events: events.length,
+    workflowTasks,
+    activities: [...batches.values()].reduce((a, b) => a + b, 0),
+    plan: [...batches.entries()].sort((a, b) => a[0] - b[0]).map(([, n]) => n),
+    totalMs: first && last ? at(last) - at(first) : 0,
+    workflowTaskQueueMs: wftQueue,
+    workflowTaskRunMs: wftRun,
+    byActivity,
+  };
+}
+
+/** Averages several profiles (same workflow type) into one per-workflow profile. */
+export function averageProfiles(profiles: HistoryProfile[]): HistoryProfile {
+  const n = profiles.length || 1;
+  const avg = (f: (p: HistoryProfile) => number) =>
+    Math.round((profiles.reduce((s, p) => s + f(p), 0) / n) * 10) / 10;
+  const byActivity: HistoryProfile['byActivity'] = {};
+  for (const p of profiles) {
+    for (const [type, a] of Object.entries(p.byActivity)) {
+      const e = (byActivity[type] ??= { count: 0, queueMs: 0, runMs: 0 });
+      e.count += a.count / n;
+      e.queueMs += a.queueMs / n;
+      e.runMs += a.runMs / n;
+    }
+  }
+  return {
+    events: avg((p) => p.events),
+    workflowTasks: avg((p) => p.workflowTasks),
+    activities: avg((p) => p.activities),
+    plan: profiles[0]?.plan ?? [],
+    totalMs: avg((p) => p.totalMs),
+    workflowTaskQueueMs: avg((p) => p.workflowTaskQueueMs),
+    workflowTaskRunMs: avg((p) => p.workflowTaskRunMs),
+    byActivity,
+  };
+}
