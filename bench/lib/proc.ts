@@ -68,7 +68,7 @@ export async function startProcess(opts: StartOptions): Promise<BenchProcess> {
         child.kill('SIGTERM');
       }),
   };
-  const deadline = Date.now() + (opts.readyTimeoutMs ?? 120_000);
+  const deadline = Date.now() + (opts.readyTimeoutMs ?? 300_000);
   for (;;) {
     if (exited !== undefined) {
       throw new Error(`${opts.name} exited (${exited}) before it was ready:\n${proc.tail()}`);

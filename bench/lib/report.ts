@@ -94,16 +94,31 @@ export function toMarkdown(report: BenchReport): string {
   for (const section of report.sections) {
     lines.push(`## ${section.title}`, '');
     lines.push(
-      '| measure | value | baseline | ratio | target | met |',
-      '| --- | --- | --- | --- | --- | --- |',
+      '| measure | value | baseline | ratio | target | met | details |',
+      '| --- | --- | --- | --- | --- | --- | --- |',
     );
     for (const r of section.results) {
       lines.push(
-        `| ${r.name} | ${r.value} ${r.unit} | ${r.baseline === undefined ? '' : `${r.baseline} ${r.unit} (${r.baselineName})`} | ${r.ratio ?? ''} | ${r.target ?? ''} | ${r.met === undefined ? '' : r.met ? 'yes' : 'no'} |`,
+        `| ${r.name} | ${r.value} ${r.unit} | ${r.baseline === undefined ? '' : `${r.baseline} ${r.unit} (${r.baselineName})`} | ${r.ratio ?? ''} | ${r.target ?? ''} | ${r.met === undefined ? '' : r.met ? 'yes' : 'no'} | ${Object.entries(
+          r.extra ?? {},
+        )
+          .map(([k, v]) => `${k} ${v}`)
+          .join(', ')} |`,
       );
     }
     for (const note of section.notes ?? []) lines.push('', `- ${note}`);
     lines.push('');
   }
   return lines.join('\n');
+}
+
+/** A figure with a ceiling (memory): met when value ≤ target. */
+export function atMost(
+  name: string,
+  unit: string,
+  value: number,
+  target: number,
+  extra?: Comparison['extra'],
+): Comparison {
+  return { name, unit, value: round(value), target, met: value <= target, extra };
 }

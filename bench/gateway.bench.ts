@@ -1,0 +1,105 @@
+/**
+ * Benchmark 3: an authenticated GET /api/v1/accounts/:id on the real API process (bin/api.ts)
+ * at saturation, driven by autocannon, next to a bare Fastify route running the same SQL
+ * (bench/gateway/bare-server.ts). Both are separate processes on the same database.
+ */
+import autocannon from 'autocannon';
+import { childEnv, freshDatabase, openDatabase } from './lib/bench-env';
+import { createCustomers, login } from './lib/population';
+import { httpUp, sampleRss, startProcess, type BenchProcess } from './lib/proc';
+
+export interface GatewayOptions {
+  seconds: number;
+  connections: number;
+  apiPort?: number;
+  barePort?: number;
+  databaseName?: string;
+  log?: (m: string) => void;
+}
+
+export interface CannonFigures {
+  rps: number;
+  p50Ms: number;
+  p99Ms: number;
+  non2xx: number;
+  errors: number;
+  total: number;
+}
+
+export interface GatewayResult {
+  api: CannonFigures;
+  bare: CannonFigures;
+  connections: number;
+  apiPeakRssMiB: number;
+}
+
+async function cannon(
+  url: string,
+  seconds: number,
+  connections: number,
+  headers: Record<string, string> = {},
+): Promise<CannonFigures> {
+  const r = await autocannon({ url, duration: seconds, connections, headers });
+  return {
+    rps: r.requests.average,
+    p50Ms: r.latency.p50,
+    p99Ms: r.latency.p99,
+    non2xx: r.non2xx,
+    errors: r.errors,
+    total: r.requests.total,
+  };
+}
+
+export async function runGatewayBench(opts: GatewayOptions): Promise<GatewayResult> {
+  const log = opts.log ?? ((m: string) => console.log(m));
+  const apiPort = opts.apiPort ?? 3210;
+  const barePort = opts.barePort ?? 3299;
+  const dbUrl = await freshDatabase(opts.databaseName ?? 'bank_bench_gateway');
+  const procs: BenchProcess[] = [];
+  try {
+    const [api, bare] = await Promise.all([
+      startProcess({
+        name: 'api',
+        script: 'bin/api.ts',
+        env: childEnv({
+          DATABASE_URL: dbUrl,
+          API_PORT: String(apiPort),
+          METRICS_PORT: '9574',
+          TEMPORAL_ADDRESS: process.env.TEMPORAL_ADDRESS ?? '127.0.0.1:7233',
+        }),
+        ready: () => httpUp(`http://127.0.0.1:${apiPort}/health`),
+      }),
+      startProcess({
+        name: 'bare',
+        script: 'bench/gateway/bare-server.ts',
+        env: childEnv({ DATABASE_URL: dbUrl, BARE_PORT: String(barePort) }),
+        ready: () => httpUp(`http://127.0.0.1:${barePort}/accounts/x`),
+      }),
+    ]);
+    procs.push(api, bare);
+    const database = openDatabase(dbUrl, 2);
+    const [customer] = await createCustomers(database.db, 1, 1_000_000n).finally(() =>
+      database.close(),
+    );
+    const token = await login(`http://127.0.0.1:${apiPort}`, customer!.email);
+    const apiUrl = `http://127.0.0.1:${apiPort}/api/v1/accounts/${customer!.accountId}`;
+    const bareUrl = `http://127.0.0.1:${barePort}/accounts/${customer!.accountId}`;
+    const auth = { authorization: `Bearer ${token}` };
+    const check = await fetch(apiUrl, { headers: auth });
+    if (check.status !== 200) throw new Error(`GET account through the API: ${check.status}`);
+    // Warm both (JIT, pools), then measure the baseline and the API back to back.
+    await cannon(bareUrl, 2, opts.connections);
+    await cannon(apiUrl, 2, opts.connections, auth);
+    const bareFigures = await cannon(bareUrl, opts.seconds, opts.connections);
+    const rss = sampleRss([api]);
+    const apiFigures = await cannon(apiUrl, opts.seconds, opts.connections, auth);
+    const apiPeakRssMiB = rss.stop().api ?? 0;
+    log(
+      `[gateway] api ${apiFigures.rps.toFixed(0)} rps (p99 ${apiFigures.p99Ms} ms, ${apiFigures.non2xx} non-2xx) ` +
+        `vs bare ${bareFigures.rps.toFixed(0)} rps (p99 ${bareFigures.p99Ms} ms)`,
+    );
+    return { api: apiFigures, bare: bareFigures, connections: opts.connections, apiPeakRssMiB };
+  } finally {
+    await Promise.all(procs.map((p) => p.stop()));
+  }
+}

@@ -1,0 +1,286 @@
+/**
+ * `npm run bench`: benchmarks 1, 2, 3, 5 and 6 of issue #9 on the running stack, each figure next
+ * to a baseline measured in the same run. Writes bench/results/<date>.json, <date>.md and
+ * latest.md. `--quick` is a short smoke run; `--only=e2e,ledger,gateway` picks sections.
+ */
+import { runE2eBench, type E2eResult } from './e2e.bench';
+import { runGatewayBench } from './gateway.bench';
+import { runLedgerBench } from './ledger.bench';
+import type { HistoryProfile } from './lib/history';
+import {
+  atMost,
+  compare,
+  machineInfo,
+  round,
+  writeReport,
+  type BenchReport,
+  type Comparison,
+} from './lib/report';
+
+const quick = process.argv.includes('--quick');
+const onlyArg = process.argv.find((a) => a.startsWith('--only='));
+const only = new Set((onlyArg?.slice('--only='.length) ?? 'e2e,ledger,gateway').split(','));
+const TEMPORAL_ADDRESS = process.env.TEMPORAL_ADDRESS ?? '127.0.0.1:7233';
+
+const PLAN = quick
+  ? {
+      concurrencies: [1, 8],
+      e2eSeconds: 5,
+      customers: 8,
+      ledgerClients: [8],
+      ledgerSeconds: 3,
+      ledgerAccounts: 50,
+      gatewaySeconds: 3,
+      profileConcurrency: 8,
+    }
+  : {
+      concurrencies: [1, 8, 32, 128],
+      e2eSeconds: 20,
+      customers: 64,
+      ledgerClients: [8, 32],
+      ledgerSeconds: 8,
+      ledgerAccounts: 200,
+      gatewaySeconds: 10,
+      profileConcurrency: 32,
+    };
+/** Item 6's change, measured before/after: a worker DB pool sized for its activity concurrency. */
+const TUNED_WORKER_ENV = { DATABASE_POOL_SIZE: '30' };
+const DEFAULT_WORKER_ENV = { DATABASE_POOL_SIZE: '10' };
+
+const log = (m: string) => console.log(`${new Date().toISOString().slice(11, 19)} ${m}`);
+
+function e2eSection(r: E2eResult): BenchReport['sections'][number] {
+  const results: Comparison[] = r.levels.map((l) =>
+    compare(
+      `transfers/s at concurrency ${l.concurrency}`,
+      '/s',
+      l.transfers.perSecond,
+      'bare workflows/s',
+      l.bare.perSecond,
+      0.8,
+      {
+        p50: `${l.transfers.p50Ms} ms`,
+        p95: `${l.transfers.p95Ms} ms`,
+        p99: `${l.transfers.p99Ms} ms`,
+        completed: l.transfers.ok,
+        failed: l.transfers.failed,
+        'bare p50': `${l.bare.p50Ms} ms`,
+        'bare p99': `${l.bare.p99Ms} ms`,
+      },
+    ),
+  );
+  const last = r.levels[r.levels.length - 1]!;
+  return {
+    title: `1. End-to-end transfers through the API (${r.label}, ${r.temporalAddress})`,
+    results,
+    notes: [
+      `Orchestration efficiency = transfers/s ÷ bare workflows/s (target ≥ 0.8). Peak: ${round(r.peak.transfers.perSecond)} transfers/s at concurrency ${r.peak.concurrency}, efficiency ${r.peak.efficiency}.`,
+      `Baseline: bareWorkflow with the transfer's activity shape (${r.profile.transfer.activities} activities in batches [${r.profile.transfer.plan.join(', ')}]), every activity a no-op, same Temporal server, started and awaited through the client.`,
+      `Latency is submit (POST /api/v1/transfers) → workflow result COMPLETED. Levels stop early once throughput grows < 5% (saturation); the top level run was c=${last.concurrency}.`,
+      `Worker env: ${JSON.stringify(r.workerEnv)}.`,
+    ],
+  };
+}
+
+function memorySection(r: E2eResult): BenchReport['sections'][number] {
+  const top = r.levels[r.levels.length - 1]!.concurrency;
+  return {
+    title: `5. Memory at benchmark 1's top load (concurrency ${top})`,
+    results: [
+      atMost('worker peak RSS', 'MiB', r.memory.workerMiB, 400, {
+        'lifetime VmHWM (incl. start-up bundling)': `${round(r.memory.workerHwmMiB)} MiB`,
+      }),
+      atMost('API peak RSS', 'MiB', r.memory.apiMiB, 250, {
+        'lifetime VmHWM': `${round(r.memory.apiHwmMiB)} MiB`,
+      }),
+    ],
+    notes: ['Peak VmRSS sampled every 250 ms from /proc/<pid>/status during the top load level.'],
+  };
+}
+
+function profileRows(label: string, p: HistoryProfile, queries?: number): Comparison[] {
+  const rows: Comparison[] = [
+    compare(`${label}: activities per workflow`, '', p.activities),
+    compare(`${label}: workflow tasks per workflow`, '', p.workflowTasks),
+    compare(`${label}: history events per workflow`, '', p.events),
+    compare(`${label}: workflow start → close`, 'ms', p.totalMs),
+    compare(`${label}: workflow task queue wait (sum)`, 'ms', p.workflowTaskQueueMs),
+    compare(`${label}: workflow task run time (sum)`, 'ms', p.workflowTaskRunMs),
+  ];
+  if (queries !== undefined)
+    rows.push(compare(`${label}: DB queries per transfer (worker + API)`, '', queries));
+  for (const [type, a] of Object.entries(p.byActivity)) {
+    rows.push(
+      compare(
+        `${label}: ${type} ×${round(a.count, 2)}`,
+        'ms',
+        a.queueMs + a.runMs,
+        undefined,
+        undefined,
+        undefined,
+        {
+          'queue wait': `${round(a.queueMs)} ms`,
+          run: `${round(a.runMs)} ms`,
+        },
+      ),
+    );
+  }
+  return rows;
+}
+
+function profileSection(
+  before: E2eResult | undefined,
+  after: E2eResult,
+): BenchReport['sections'][number] {
+  const results: Comparison[] = [];
+  const at = (r: E2eResult) => r.levels.find((l) => l.concurrency === PLAN.profileConcurrency);
+  const b = before && at(before);
+  const a = at(after);
+  if (b && a) {
+    results.push(
+      compare(
+        `transfers/s at concurrency ${PLAN.profileConcurrency}, after vs before`,
+        '/s',
+        a.transfers.perSecond,
+        `before ${JSON.stringify(before!.workerEnv)}`,
+        b.transfers.perSecond,
+        undefined,
+        { 'p50 after': `${a.transfers.p50Ms} ms`, 'p50 before': `${b.transfers.p50Ms} ms` },
+      ),
+      compare(
+        `efficiency at concurrency ${PLAN.profileConcurrency}, after vs before`,
+        '',
+        a.efficiency,
+        'before',
+        b.efficiency,
+      ),
+    );
+  }
+  results.push(...profileRows('transfer', after.profile.transfer, after.peak.queriesPerTransfer));
+  results.push(...profileRows('bare baseline', after.profile.bare));
+  return {
+    title: '6. Profile: where a transfer spends its time (sampled transfers of the peak level)',
+    results,
+    notes: [
+      'Per-activity figures are summed per workflow: queue wait = scheduled → started, run = started → closed.',
+      'DB queries are counted in the worker and API processes by a pg preload (bench/lib/pg-count.ts).',
+      `Change measured: worker ${JSON.stringify(TUNED_WORKER_ENV)} (after) vs ${JSON.stringify(DEFAULT_WORKER_ENV)} (before).`,
+    ],
+  };
+}
+
+async function main(): Promise<void> {
+  const report: BenchReport = {
+    startedAt: new Date().toISOString(),
+    machine: machineInfo(),
+    sections: [],
+  };
+  log(`bench ${quick ? '(quick) ' : ''}on ${report.machine.cpus} × ${report.machine.cpuModel}`);
+
+  if (only.has('e2e')) {
+    const common = {
+      temporalAddress: TEMPORAL_ADDRESS,
+      secondsPerLevel: PLAN.e2eSeconds,
+      customers: PLAN.customers,
+      log,
+    };
+    const before = quick
+      ? undefined
+      : await runE2eBench({
+          ...common,
+          label: 'dev server, before',
+          concurrencies: [PLAN.profileConcurrency],
+          workerEnv: DEFAULT_WORKER_ENV,
+        });
+    const after = await runE2eBench({
+      ...common,
+      label: 'Temporal dev server',
+      concurrencies: PLAN.concurrencies,
+      workerEnv: TUNED_WORKER_ENV,
+    });
+    report.sections.push(e2eSection(after), memorySection(after), profileSection(before, after));
+  }
+
+  if (only.has('ledger')) {
+    const ledger = await runLedgerBench({
+      clients: PLAN.ledgerClients,
+      seconds: PLAN.ledgerSeconds,
+      accounts: PLAN.ledgerAccounts,
+      log,
+    });
+    const results: Comparison[] = [];
+    for (const level of ledger.levels) {
+      const c = level.clients;
+      for (const [mode, r] of Object.entries(level.modes)) {
+        const target = mode === 'single/random' ? 0.7 : undefined;
+        results.push(
+          compare(
+            `${mode} at ${c} clients`,
+            '/s',
+            r.perSecond,
+            'pgbench -N',
+            level.pgbenchTps,
+            target,
+            {
+              p50: `${r.p50Ms} ms`,
+              p99: `${r.p99Ms} ms`,
+              failed: r.failed,
+            },
+          ),
+        );
+      }
+      for (const kind of ['single', 'hold+post'] as const) {
+        const hot = level.modes[`${kind}/hot`];
+        const sharded = level.modes[`${kind}/hot-sharded`];
+        results.push(
+          compare(
+            `hot-account improvement, ${kind} at ${c} clients: sharded vs one row`,
+            '/s',
+            sharded.perSecond,
+            'hot, one settlement row',
+            hot.perSecond,
+          ),
+        );
+      }
+    }
+    report.sections.push({
+      title: '2. Ledger (service → Postgres, no Temporal/HTTP)',
+      results,
+      notes: [
+        `Random: between ${ledger.accounts} funded accounts. Hot: every transfer debits the USD settlement account (the deposit path). Sharded: settlement split in ${ledger.shards} accounts (activities/ledger/ledger.shards.ts).`,
+        'hold+post counts pairs (a hold then its post). pgbench -N (simple update) at the same client count, scale 10.',
+        `Ledger invariant after the run: ${ledger.invariantBalanced ? 'balanced' : 'NOT BALANCED'}.`,
+      ],
+    });
+  }
+
+  if (only.has('gateway')) {
+    const g = await runGatewayBench({ seconds: PLAN.gatewaySeconds, connections: 32, log });
+    report.sections.push({
+      title: '3. Gateway: authenticated GET /api/v1/accounts/:id at saturation (autocannon)',
+      results: [
+        compare('API requests/s', '/s', g.api.rps, 'bare Fastify + same SQL', g.bare.rps, 0.7, {
+          'p50 api': `${g.api.p50Ms} ms`,
+          'p99 api': `${g.api.p99Ms} ms`,
+          'p99 bare': `${g.bare.p99Ms} ms`,
+          'non-2xx': g.api.non2xx,
+          errors: g.api.errors,
+        }),
+      ],
+      notes: [
+        `${g.connections} connections, ${PLAN.gatewaySeconds} s each, after a 2 s warm-up of both. The API runs with LOG_LEVEL=warn; its peak RSS here: ${round(g.apiPeakRssMiB)} MiB.`,
+      ],
+    });
+  }
+
+  const file = writeReport(report);
+  log(`wrote ${file} and bench/results/latest.md`);
+}
+
+main().then(
+  () => process.exit(0),
+  (err: unknown) => {
+    console.error(err);
+    process.exit(1);
+  },
+);
