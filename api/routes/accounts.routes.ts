@@ -151,12 +151,19 @@ const accountsRoutes: FastifyPluginAsyncTypebox = async (app) => {
           { ...PageQuery, customerId: Type.Optional(Id('Staff only: filter by customer')) },
           { additionalProperties: false },
         ),
-        response: { 200: Page(AccountView) },
+        response: { 200: Page(AccountView), ...errors(404) },
       },
     },
     async (request) => {
       const limit = request.query.limit ?? DEFAULT_PAGE_SIZE;
-      const scope = customerScope(request) ?? request.query.customerId;
+      const own = customerScope(request);
+      // A customer naming another customer gets the same 404 as for any foreign resource.
+      if (own && request.query.customerId && request.query.customerId !== own) {
+        throw new DomainError('NOT_FOUND', 'No such customer', {
+          customerId: request.query.customerId,
+        });
+      }
+      const scope = own ?? request.query.customerId;
       const cursor = decodeCursor<{ id: string }>(request.query.cursor);
       const where: SQL[] = [eq(accounts.kind, 'customer')];
       if (scope) where.push(eq(accounts.customerId, scope));

@@ -6,11 +6,12 @@
  */
 import multipart from '@fastify/multipart';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import { and, eq, inArray } from 'drizzle-orm';
 import path from 'node:path';
 import { Type } from 'typebox';
 import { DOCUMENT_LIMITS, storeDocument } from '../../activities/kyc/documents';
 import { getKycStatus, submitKyc } from '../../activities/kyc/kyc.service';
-import { KYC_DOCUMENT_KINDS, type KycDocumentKind } from '../../db/schema/kyc';
+import { KYC_DOCUMENT_KINDS, kycDocuments, type KycDocumentKind } from '../../db/schema/kyc';
 import { DomainError } from '../../domain/errors';
 import { temporalClient } from '../lib/temporal';
 import { principalOf } from '../plugins/access';
@@ -85,6 +86,20 @@ const kycRoutes: FastifyPluginAsyncTypebox = async (app) => {
     limits: { fileSize: DOCUMENT_LIMITS.maxBytes, files: 1, fields: 5 },
   });
 
+  /** Someone else's document answers like a missing one (404), before anything is stored. */
+  async function assertOwnDocuments(customerId: string, ids: (string | undefined)[]) {
+    const wanted = [...new Set(ids.filter((id): id is string => !!id))];
+    if (!wanted.length) return;
+    const found = await db
+      .select({ id: kycDocuments.id })
+      .from(kycDocuments)
+      .where(and(inArray(kycDocuments.id, wanted), eq(kycDocuments.customerId, customerId)));
+    if (found.length !== wanted.length) {
+      const missing = wanted.filter((id) => !found.some((f) => f.id === id));
+      throw new DomainError('NOT_FOUND', 'No such document', { documentIds: missing });
+    }
+  }
+
   app.post(
     '/kyc',
     {
@@ -102,13 +117,17 @@ const kycRoutes: FastifyPluginAsyncTypebox = async (app) => {
             applicationId: Type.String(),
             attempt: Type.Integer(),
           }),
-          ...errors(409, 503),
+          ...errors(404, 409, 503),
         },
       },
     },
     async (request, reply) => {
       const { customerId } = principalOf(request);
       if (!customerId) throw new DomainError('FORBIDDEN', 'Only customers submit KYC');
+      await assertOwnDocuments(customerId, [
+        request.body.idDocumentId,
+        request.body.proofOfAddressDocumentId,
+      ]);
       const temporal = await temporalClient(app);
       const result = await submitKyc(
         {

@@ -35,12 +35,7 @@ beforeAll(async () => {
 });
 afterAll(async () => t?.close());
 
-const login = (
-  email: string,
-  password: string,
-  ip = fakeIp(),
-  app = t.app,
-): ReturnType<TestApp['app']['inject']> =>
+const login = (email: string, password: string, ip = fakeIp(), app = t.app) =>
   app.inject({
     method: 'POST',
     url: '/api/v1/auth/login',
