@@ -1,9 +1,12 @@
 /**
  * Reads of the transfers read model for the API and the support console: one transfer, and
- * filtered lists with keyset cursor pagination on (created_at desc, id desc).
+ * filtered lists with keyset cursor pagination on (created_at desc, id desc). Every filter is a
+ * plain WHERE term, so the keyset cursor stays correct under any combination of them.
  */
-import { and, desc, eq, lt, or, sql, type SQL } from 'drizzle-orm';
+import { and, desc, eq, gte, lt, lte, or, sql, type AnyColumn, type SQL } from 'drizzle-orm';
 import type { Db } from '../../db/client';
+import { customers } from '../../db/schema/customers';
+import { accounts } from '../../db/schema/ledger';
 import { transfers, type TransferRow } from '../../db/schema/transfers';
 import { DomainError } from '../../domain/errors';
 import type { TransferStatus } from '../../domain/transfer';
@@ -11,10 +14,28 @@ import type { TransferStatus } from '../../domain/transfer';
 export interface ListTransfersQuery {
   /** Either side of the transfer. */
   accountId?: string;
+  /** Transfers this customer initiated. */
   customerId?: string;
+  /**
+   * Transfers that touch this customer: initiated by them, or from/to one of their accounts (so
+   * money received shows up in the recipient's history too).
+   */
+  involvingCustomerId?: string;
   status?: TransferStatus | TransferStatus[];
   /** Only transfers created before this instant (e.g. STUCK: non-terminal and older than N). */
   createdBefore?: Date;
+  /** Inclusive bounds on created_at. */
+  createdFrom?: Date;
+  createdTo?: Date;
+  /** Inclusive bounds on the amount, in minor units. */
+  minAmount?: bigint;
+  maxAmount?: bigint;
+  /**
+   * A fragment of the counterparty's account number or holder name (case-insensitive). The
+   * counterparty is the side other than `accountId`, or other than the `involvingCustomerId`'s own
+   * accounts (either side for a transfer between their own accounts); with neither, either side.
+   */
+  counterparty?: string;
   limit?: number;
   cursor?: string;
 }
@@ -37,6 +58,42 @@ function decodeCursor(cursor: string): { createdAt: Date; id: string } {
   return { createdAt, id };
 }
 
+const ownedBy = (customerId: string, accountIdColumn: AnyColumn) =>
+  sql`exists (select 1 from ${accounts} where ${accounts.id} = ${accountIdColumn} and ${accounts.customerId} = ${customerId})`;
+
+function involving(customerId: string): SQL {
+  return or(
+    eq(transfers.customerId, customerId),
+    ownedBy(customerId, transfers.fromAccountId),
+    ownedBy(customerId, transfers.toAccountId),
+  )!;
+}
+
+/** `%fragment%` for ILIKE, with the fragment's own wildcards taken literally. */
+export function likePattern(fragment: string): string {
+  return `%${fragment.trim().replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+}
+
+function counterpartyMatches(query: ListTransfersQuery): SQL {
+  const pattern = likePattern(query.counterparty ?? '');
+  // Digits typed with spaces or dashes ("1234 5678 90") still match the stored number.
+  const digits = (query.counterparty ?? '').replace(/[\s-]/g, '');
+  const numberPattern = /^\d+$/.test(digits) ? likePattern(digits) : pattern;
+  let side: SQL = sql`true`;
+  if (query.accountId) {
+    side = sql`cp.id <> ${query.accountId}`;
+  } else if (query.involvingCustomerId) {
+    const me = query.involvingCustomerId;
+    side = sql`(cp.customer_id is distinct from ${me} or (${ownedBy(me, transfers.fromAccountId)} and ${ownedBy(me, transfers.toAccountId)}))`;
+  }
+  return sql`exists (
+    select 1 from ${accounts} cp left join ${customers} cpc on cpc.id = cp.customer_id
+    where cp.id in (${transfers.fromAccountId}, ${transfers.toAccountId})
+      and ${side}
+      and (cp.number ilike ${numberPattern} or cpc.full_name ilike ${pattern})
+  )`;
+}
+
 export async function getTransfer(db: Db, transferId: string): Promise<TransferRow | null> {
   const [row] = await db.select().from(transfers).where(eq(transfers.id, transferId)).limit(1);
   return row ?? null;
@@ -51,6 +108,7 @@ export async function listTransfers(db: Db, query: ListTransfersQuery): Promise<
     );
   }
   if (query.customerId) where.push(eq(transfers.customerId, query.customerId));
+  if (query.involvingCustomerId) where.push(involving(query.involvingCustomerId));
   if (query.status !== undefined) {
     const statuses = Array.isArray(query.status) ? query.status : [query.status];
     if (statuses.length > 0) {
@@ -63,6 +121,11 @@ export async function listTransfers(db: Db, query: ListTransfersQuery): Promise<
     }
   }
   if (query.createdBefore) where.push(lt(transfers.createdAt, query.createdBefore));
+  if (query.createdFrom) where.push(gte(transfers.createdAt, query.createdFrom));
+  if (query.createdTo) where.push(lte(transfers.createdAt, query.createdTo));
+  if (query.minAmount !== undefined) where.push(gte(transfers.amount, query.minAmount));
+  if (query.maxAmount !== undefined) where.push(lte(transfers.amount, query.maxAmount));
+  if (query.counterparty?.trim()) where.push(counterpartyMatches(query));
   if (query.cursor) {
     const c = decodeCursor(query.cursor);
     where.push(

@@ -2,13 +2,16 @@
  * /api/v1/transfers: create (waits briefly for the hold through the workflow's update), read,
  * list, cancel, and an SSE stream of status changes until the transfer ends.
  *
+ * The destination is one of the caller's accounts by id, or anyone's account by its number
+ * (`toAccountNumber`); both resolve to an account id before the workflow starts.
+ *
  * The transfer id is derived from the caller and the Idempotency-Key, so even a retry after a
  * lost response (or a 5xx that released the key) reaches the same workflow, never a second one.
  */
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { createHash } from 'node:crypto';
-import { eq } from 'drizzle-orm';
+import { eq, inArray } from 'drizzle-orm';
 import { Type } from 'typebox';
 import {
   cancelTransfer,
@@ -16,6 +19,8 @@ import {
   startTransfer,
 } from '../../activities/transfers/transfer.client';
 import { getTransfer, listTransfers } from '../../activities/transfers/transfers.service';
+import { resolveDestination } from './transfers.destination';
+import { parseHistoryFilters, TransferListQuery } from './transfers.filters';
 import { accounts } from '../../db/schema/ledger';
 import type { TransferRow } from '../../db/schema/transfers';
 import { DomainError, httpStatusFor, isErrorCode } from '../../domain/errors';
@@ -38,12 +43,9 @@ import {
   IdParams,
   MinorAmount,
   Page,
-  PageQuery,
   PositiveAmount,
   Timestamp,
 } from '../schemas/common';
-
-const Status = Type.Unsafe<TransferStatus>({ type: 'string', enum: [...TRANSFER_STATUSES] });
 
 export const TransferView = Type.Object({
   id: Type.String(),
@@ -69,6 +71,13 @@ export const TransferView = Type.Object({
   ),
   workflowId: Type.String(),
   createdAt: Timestamp,
+});
+
+/** List items also name both accounts by number, so history can show and search counterparties. */
+const TransferListItem = Type.Object({
+  ...TransferView.properties,
+  fromAccountNumber: Type.Union([Type.String(), Type.Null()]),
+  toAccountNumber: Type.Union([Type.String(), Type.Null()]),
 });
 type TransferViewT = {
   id: string;
@@ -178,12 +187,25 @@ const transfersRoutes: FastifyPluginAsyncTypebox = async (app) => {
         body: Type.Object(
           {
             fromAccountId: Id('Source account (yours)'),
-            toAccountId: Id('Destination account'),
+            toAccountId: Type.Optional(Id('Destination account id (give this or toAccountNumber)')),
+            toAccountNumber: Type.Optional(
+              Type.String({
+                minLength: 6,
+                maxLength: 40,
+                pattern: '^[0-9][0-9 -]*[0-9]$',
+                description:
+                  'Destination by account number, anyone’s (spaces and dashes allowed; give this or toAccountId)',
+              }),
+            ),
             amount: PositiveAmount,
             currency: Currency,
             memo: Type.Optional(Type.String({ maxLength: 140 })),
           },
-          { additionalProperties: false },
+          {
+            additionalProperties: false,
+            // Exactly one destination; checked before the Idempotency-Key is claimed.
+            oneOf: [{ required: ['toAccountId'] }, { required: ['toAccountNumber'] }],
+          },
         ),
         response: { 201: TransferView, 202: TransferView, ...errors(404, 422, 503) },
       },
@@ -192,7 +214,8 @@ const transfersRoutes: FastifyPluginAsyncTypebox = async (app) => {
       const body = request.body;
       const p = principalOf(request);
       await assertOwnAccount(request, body.fromAccountId);
-      if (body.fromAccountId === body.toAccountId) {
+      const toAccountId = await resolveDestination(db, body);
+      if (body.fromAccountId === toAccountId) {
         throw new DomainError('SAME_ACCOUNT', 'Source and destination must differ');
       }
       const client = await temporalClient(app);
@@ -203,7 +226,7 @@ const transfersRoutes: FastifyPluginAsyncTypebox = async (app) => {
           transferId,
           customerId: p.customerId ?? '',
           fromAccountId: body.fromAccountId,
-          toAccountId: body.toAccountId,
+          toAccountId,
           amount: minorToString(BigInt(body.amount)),
           currency: body.currency,
           memo: body.memo,
@@ -250,28 +273,51 @@ const transfersRoutes: FastifyPluginAsyncTypebox = async (app) => {
       config: { access: { roles: anyRole } },
       schema: {
         tags: ['transfers'],
-        summary: 'List transfers, newest first (by account and/or status)',
-        querystring: Type.Object(
-          {
-            ...PageQuery,
-            accountId: Type.Optional(Id('Either side of the transfer')),
-            status: Type.Optional(Status),
-          },
-          { additionalProperties: false },
-        ),
-        response: { 200: Page(TransferView), ...errors(404) },
+        summary: 'List transfers, newest first, with history filters',
+        description:
+          'Customers see transfers from or to their accounts. Filters combine (AND): account, ' +
+          'status, creation date range, amount range (minor units) and a counterparty fragment ' +
+          '(account number or holder name). The cursor stays valid under the same filters.',
+        querystring: TransferListQuery,
+        response: { 200: Page(TransferListItem), ...errors(404) },
       },
     },
     async (request) => {
       const { accountId, status, cursor } = request.query;
       const limit = request.query.limit ?? DEFAULT_PAGE_SIZE;
-      let customerId = customerScope(request);
+      const filters = parseHistoryFilters(request.query);
+      let involvingCustomerId = customerScope(request);
       if (accountId) {
         await assertOwnAccount(request, accountId);
-        customerId = undefined; // incoming transfers to your account are yours to see
+        involvingCustomerId = undefined; // incoming transfers to your account are yours to see
       }
-      const page = await listTransfers(db, { accountId, customerId, status, cursor, limit });
-      return { items: page.items.map(viewOfRow), nextCursor: page.nextCursor };
+      const page = await listTransfers(db, {
+        ...filters,
+        accountId,
+        involvingCustomerId,
+        status,
+        cursor,
+        limit,
+      });
+      const ids = [...new Set(page.items.flatMap((r) => [r.fromAccountId, r.toAccountId]))];
+      const numbers = new Map(
+        ids.length === 0
+          ? []
+          : (
+              await db
+                .select({ id: accounts.id, number: accounts.number })
+                .from(accounts)
+                .where(inArray(accounts.id, ids))
+            ).map((a) => [a.id, a.number]),
+      );
+      return {
+        items: page.items.map((r) => ({
+          ...viewOfRow(r),
+          fromAccountNumber: numbers.get(r.fromAccountId) ?? null,
+          toAccountNumber: numbers.get(r.toAccountId) ?? null,
+        })),
+        nextCursor: page.nextCursor,
+      };
     },
   );
 
