@@ -4,16 +4,14 @@
  */
 import '../platform/tracing-preload';
 import { NativeConnection, Worker } from '@temporalio/worker';
-import { inArray, sql } from 'drizzle-orm';
 import { createActivities } from '../activities';
-import { checkInvariant } from '../activities/ledger/invariant';
 import { createLedgerService } from '../activities/ledger/ledger.service';
 import { createDatabase, runMigrations } from '../db/client';
-import { transfers } from '../db/schema';
 import { config } from '../platform/config';
 import { createKafka } from '../platform/kafka';
 import { createLogger } from '../platform/logger';
-import { metrics, serveMetrics } from '../platform/metrics';
+import { installMetricSources } from '../platform/metric-sources';
+import { serveMetrics } from '../platform/metrics';
 import { createRedis } from '../platform/redis';
 import { installTemporalRuntime, temporalWorkerTelemetry } from '../platform/telemetry-temporal';
 import { temporalOptionsFromConfig, temporalTls } from '../platform/temporal';
@@ -38,22 +36,13 @@ async function main(): Promise<void> {
   });
   await producer.connect();
 
-  metrics.setQueueSizeSource(async () => {
-    const rows = await database.db
-      .select({ status: transfers.status, n: sql<number>`count(*)::int` })
-      .from(transfers)
-      .where(inArray(transfers.status, ['AWAITING_REVIEW', 'NEEDS_ATTENTION']))
-      .groupBy(transfers.status);
-    const count = (s: string) => rows.find((r) => r.status === s)?.n ?? 0;
-    return { review: count('AWAITING_REVIEW'), needsAttention: count('NEEDS_ATTENTION') };
-  });
-  metrics.setLedgerSource(async () => {
-    const report = await checkInvariant(database.db);
-    return Object.entries(report.totals).map(([currency, t]) => ({ currency, ...t }));
-  });
+  installMetricSources(database.db);
+  const started: { worker?: Worker } = {};
   const metricsServer = await serveMetrics({
     port: cfg.METRICS_PORT,
     temporalMetricsUrl: `http://${cfg.TEMPORAL_METRICS_BIND}/metrics`,
+    // Ready once polling; not ready again while draining on SIGTERM.
+    ready: () => started.worker?.getState() === 'RUNNING',
   });
 
   // Holds that outlive their timeout are released here, not only when someone posts them.
@@ -85,6 +74,7 @@ async function main(): Promise<void> {
     ...temporalWorkerTelemetry(),
     shutdownGraceTime: '10s',
   });
+  started.worker = worker;
 
   for (const signal of ['SIGINT', 'SIGTERM'] as const) {
     process.once(signal, () => {

@@ -52,7 +52,7 @@ describe('log context mixin', () => {
     const { logger, lines } = capture();
     inSpan(() => logger.child({ reqId: 'req-1' }).info('inside'));
     logger.info('outside');
-    const [inside, outside] = lines();
+    const [inside, outside] = lines() as [Record<string, unknown>, Record<string, unknown>];
     expect(inside).toMatchObject({ msg: 'inside', trace_id: TRACE_ID, span_id: SPAN_ID });
     expect(inside.reqId).toBe('req-1');
     expect(outside.msg).toBe('outside');

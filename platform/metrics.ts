@@ -71,7 +71,7 @@ export const transferDuration = new Histogram({
 });
 export const sagaCompensations = counter({
   name: 'harbor_saga_compensations_total',
-  help: 'Saga compensations run, by step and result (ok|error).',
+  help: 'Saga compensations run, by step and result: ok (undone), noop (nothing to undo), error (will retry).',
   labelNames: ['step', 'result'] as const,
 });
 export const reviewQueueSize = new Gauge({
@@ -124,7 +124,10 @@ export const ledgerInvariant = new Gauge({
     if (!rows) return;
     this.reset();
     for (const r of rows) {
-      const ok = r.debitsPosted === r.creditsPosted && r.debitsPending === r.creditsPending;
+      const ok =
+        r.balanced !== false &&
+        r.debitsPosted === r.creditsPosted &&
+        r.debitsPending === r.creditsPending;
       this.set({ currency: r.currency }, ok ? 1 : 0);
     }
   },
@@ -159,6 +162,8 @@ export interface LedgerCurrencyTotals {
   creditsPosted: bigint;
   debitsPending: bigint;
   creditsPending: bigint;
+  /** False when a deeper check (recomputed account totals) failed, whatever the sums say. */
+  balanced?: boolean;
 }
 type Source<T> = () => Promise<T>;
 let queueSource: Source<QueueSizes> | undefined;
@@ -214,7 +219,7 @@ export const metrics = {
   transferRejected(currency: string, reason: string, seconds?: number): void {
     outcome('rejected', currency, reason, seconds);
   },
-  compensationRun(step: string, result: 'ok' | 'error' = 'ok'): void {
+  compensationRun(step: string, result: 'ok' | 'noop' | 'error' = 'ok'): void {
     sagaCompensations.inc({ step, result });
   },
   kafkaPublished(topic: string, count = 1): void {

@@ -16,6 +16,7 @@ import {
 import { DomainError, isDomainError } from '../../domain/errors';
 import { accountLedgerIds, systemAccountIds } from '../../domain/ids';
 import { minorToString, toPositiveMinor, type MinorString } from '../../domain/money';
+import { metrics } from '../../platform/metrics';
 import { recordAudit } from '../audit/audit';
 import { insertNotice } from '../kyc/notices';
 import { createLedgerService } from '../ledger/ledger.service';
@@ -136,12 +137,15 @@ export function createAccountActivities(deps: AccountActivityDeps) {
       accountId: string;
       currency: string;
     }): Promise<{ reversed: boolean }> {
-      if (!(await depositExists(input.accountId))) return { reversed: false };
+      if (!(await depositExists(input.accountId))) {
+        metrics.compensationRun('reverse_initial_deposit', 'noop');
+        return { reversed: false };
+      }
       const deposit = await ledger.getTransfer(accountLedgerIds.initialDeposit(input.accountId));
       // A frozen account cannot pay out; compensation must still be able to return the money.
       const account = await ledger.getAccount(input.accountId);
       if (account.status === 'FROZEN') await ledger.setAccountStatus(input.accountId, 'ACTIVE');
-      await ledger.createTransfer({
+      const reversal = await ledger.createTransfer({
         id: accountLedgerIds.initialDepositReversal(input.accountId),
         kind: 'single',
         debitAccountId: input.accountId,
@@ -150,6 +154,8 @@ export function createAccountActivities(deps: AccountActivityDeps) {
         currency: input.currency,
         reference: 'initial deposit reversal',
       });
+      // Counted once: a retried activity replays the same reversal.
+      if (!reversal.replayed) metrics.compensationRun('reverse_initial_deposit', 'ok');
       return { reversed: true };
     },
 
@@ -166,6 +172,8 @@ export function createAccountActivities(deps: AccountActivityDeps) {
           updatedAt: new Date(),
         })
         .where(eq(bankAccounts.id, input.accountId));
+      const closed = existing !== undefined && existing.status !== 'CLOSED';
+      metrics.compensationRun('close_account', closed ? 'ok' : 'noop');
     },
 
     async accountsMarkOpen(input: { accountId: string }): Promise<void> {

@@ -7,7 +7,9 @@
  */
 import type { Db } from '../../db/client';
 import type { AccountKind, AccountStatus } from '../../db/schema/ledger';
+import { isDomainError } from '../../domain/errors';
 import { minorToString, type MinorString, toPositiveMinor } from '../../domain/money';
+import { metrics } from '../../platform/metrics';
 import { withDomainFailures } from '../shared/failures';
 import { createLedgerService, type LedgerTransfer, type TransferResult } from './ledger.service';
 
@@ -104,7 +106,15 @@ export function createLedgerActivities({ db }: { db: Db }) {
       pendingId: string;
       reference?: string;
     }): Promise<LedgerTransferView> {
-      return toTransferView(await ledger.voidPending(input));
+      // Voiding is the transfer saga's compensation: counted once per hold (not on replays).
+      try {
+        const view = toTransferView(await ledger.voidPending(input));
+        if (!view.replayed) metrics.compensationRun('void_hold', 'ok');
+        return view;
+      } catch (err) {
+        metrics.compensationRun('void_hold', isDomainError(err) ? 'noop' : 'error');
+        throw err;
+      }
     },
 
     /** Funds a customer account from the bank's settlement account (ops-only). */
