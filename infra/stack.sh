@@ -47,7 +47,8 @@ source "$INFRA_DIR/lib/testserver.sh"
 ALL_SERVICES=(postgres redis kafka temporal)
 
 usage() {
-  sed -n '2,25p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'
+  # the header comment, from line 2 to the first line that is not a comment
+  awk 'NR > 1 && !/^#/ { exit } NR > 1' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'
   exit "${1:-0}"
 }
 
