@@ -91,7 +91,7 @@ export async function runE2eBench(opts: E2eOptions): Promise<E2eResult> {
   const countDir = fs.mkdtempSync(path.join(os.tmpdir(), 'harbor-bench-'));
   const workerCounts = path.join(countDir, 'worker.json');
   const apiCounts = path.join(countDir, 'api.json');
-  const countPreload = ['--import', path.join(__dirname, 'lib', 'pg-count.ts')];
+  const countPreload = ['--require', path.join(__dirname, 'lib', 'pg-count.js')];
 
   log(`[e2e ${opts.label}] database ${opts.databaseName ?? 'bank_bench'}, queue ${taskQueue}`);
   const dbUrl = await freshDatabase(opts.databaseName ?? 'bank_bench');
@@ -106,7 +106,7 @@ export async function runE2eBench(opts: E2eOptions): Promise<E2eResult> {
   const client = new Client({ connection, namespace: process.env.TEMPORAL_NAMESPACE ?? 'default' });
   try {
     const workerEnv = opts.workerEnv ?? {};
-    const [worker, api, bareWorker] = await Promise.all([
+    const started = await Promise.allSettled([
       startProcess({
         name: 'worker',
         script: 'bin/worker.ts',
@@ -140,7 +140,10 @@ export async function runE2eBench(opts: E2eOptions): Promise<E2eResult> {
         readyOutput: /bare worker started/,
       }),
     ]);
-    procs.push(worker, api, bareWorker);
+    for (const s of started) if (s.status === 'fulfilled') procs.push(s.value);
+    const failure = started.find((s) => s.status === 'rejected');
+    if (failure) throw failure.reason;
+    const [worker, api] = procs as [BenchProcess, BenchProcess, BenchProcess];
 
     const apiBase = `http://127.0.0.1:${apiPort}`;
     const nCustomers = opts.customers ?? 64;

@@ -57,7 +57,7 @@ export async function runGatewayBench(opts: GatewayOptions): Promise<GatewayResu
   const dbUrl = await freshDatabase(opts.databaseName ?? 'bank_bench_gateway');
   const procs: BenchProcess[] = [];
   try {
-    const [api, bare] = await Promise.all([
+    const started = await Promise.allSettled([
       startProcess({
         name: 'api',
         script: 'bin/api.ts',
@@ -76,7 +76,10 @@ export async function runGatewayBench(opts: GatewayOptions): Promise<GatewayResu
         ready: () => httpUp(`http://127.0.0.1:${barePort}/accounts/x`),
       }),
     ]);
-    procs.push(api, bare);
+    for (const s of started) if (s.status === 'fulfilled') procs.push(s.value);
+    const failure = started.find((s) => s.status === 'rejected');
+    if (failure) throw failure.reason;
+    const [api] = procs as [BenchProcess, BenchProcess];
     const database = openDatabase(dbUrl, 2);
     const [customer] = await createCustomers(database.db, 1, 1_000_000n).finally(() =>
       database.close(),

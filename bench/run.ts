@@ -163,7 +163,7 @@ function profileSection(
     results,
     notes: [
       'Per-activity figures are summed per workflow: queue wait = scheduled → started, run = started → closed.',
-      'DB queries are counted in the worker and API processes by a pg preload (bench/lib/pg-count.ts).',
+      'DB queries are counted in the worker and API processes by a pg preload (bench/lib/pg-count.js).',
       `Change measured: worker ${JSON.stringify(TUNED_WORKER_ENV)} (after) vs ${JSON.stringify(DEFAULT_WORKER_ENV)} (before).`,
     ],
   };
