@@ -12,6 +12,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
+import { and, eq } from 'drizzle-orm';
 import type { Admin, Producer } from 'kafkajs';
 import { createActivities } from '../activities';
 import {
@@ -29,7 +30,15 @@ import {
   rejectTransfer,
   startTransfer,
 } from '../activities/transfers/transfer.client';
-import { TOPICS, type EventType } from '../domain/events';
+import {
+  ACCOUNT_SUMMARY_CONSUMER,
+  accountSummaryHandler,
+  monthOf,
+  summaryFor,
+} from '../consumers/account-summary.consumer';
+import { startConsumer } from '../consumers/runtime';
+import { processedEvents } from '../db/schema';
+import { TOPICS, type DomainEventInput, type EventType } from '../domain/events';
 import { eventId, ledgerIds, workflowIds } from '../domain/ids';
 import type { TransferStatus } from '../domain/transfer';
 import { parseConfig } from '../platform/config';
@@ -59,7 +68,7 @@ let admin: Admin;
 let capture: TopicCapture;
 let smtp: FakeSmtp;
 let sms: FakeSms;
-let activities: object;
+let activities: Record<string, unknown>;
 const captureStart = new Map<string, number>();
 /** The destination account on the test rule set's blocklist. */
 const blockedAccount = uniqueId('acc', 'blocked');
@@ -425,6 +434,88 @@ describe('TransferWorkflow events on Kafka, per saga path', () => {
       await expectBalances(p, final, REVIEW_AMOUNT, 0n);
       expect((await fx.ledger.getTransfer(ledgerIds.void(t.transferId))).kind).toBe('void_pending');
     });
+    await expectLedgerBalanced(fx.db);
+  });
+
+  it('a forced publish retry republishes the same ids, and the read-model consumer applies them once', async () => {
+    const groupId = `test-saga-summary-${uid()}`;
+    const summary = await startConsumer(
+      { kafka, db: fx.db, producer, logger },
+      accountSummaryHandler(),
+      { groupId, retryBackoffMs: 50 },
+    );
+    try {
+      await summary.ready;
+      const p = await parties(10_000n);
+      const t = transferInput(p, 4_321n);
+      // The worker loses the reply of the publish carrying `completed`: Kafka has the records, the
+      // activity fails once, Temporal retries it, and the same events are sent again.
+      const realPublish = activities.publishEvents as (e: DomainEventInput[]) => Promise<unknown>;
+      let lostReplies = 0;
+      const flaky = {
+        ...activities,
+        async publishEvents(events: DomainEventInput[]) {
+          const out = await realPublish(events);
+          if (lostReplies === 0 && events.some((e) => e.type === 'transfer.completed')) {
+            lostReplies += 1;
+            throw new Error('injected: reply lost after the send');
+          }
+          return out;
+        },
+      };
+      await withWorker(env, { activities: flaky }, async (taskQueue) => {
+        await startTransfer(env.client, t, { taskQueue, waitMs: 30_000 });
+        expect((await result(t.transferId)).status).toBe('COMPLETED');
+      });
+      expect(lostReplies).toBe(1);
+
+      await drained([TOPICS.transactions]);
+      const completedId = eventId(workflowIds.transfer(t.transferId), 'completed');
+      const got = eventsOf(TOPICS.transactions, t.transferId);
+      const copies = got.filter((e) => e.type === 'transfer.completed');
+      expect(copies.map((e) => e.event.id)).toEqual([completedId, completedId]);
+      // Byte-identical republish: same time and data, so consumers cannot tell them apart.
+      expect(copies[1]!.event).toEqual(copies[0]!.event);
+
+      await eventually(
+        () =>
+          fx.db
+            .select()
+            .from(processedEvents)
+            .where(
+              and(
+                eq(processedEvents.consumer, ACCOUNT_SUMMARY_CONSUMER),
+                eq(processedEvents.eventId, completedId),
+              ),
+            ),
+        (rows) => rows.length === 1,
+      );
+      // The group has consumed past the second copy too (committed offset beyond it).
+      const [last] = capture.records
+        .filter(
+          (r) => r.topic === TOPICS.transactions && r.message.key?.toString() === t.transferId,
+        )
+        .sort((a, b) => Number(b.message.offset) - Number(a.message.offset));
+      await eventually(
+        async () => {
+          const [topic] = await admin.fetchOffsets({ groupId, topics: [TOPICS.transactions] });
+          const committed = topic?.partitions.find((x) => x.partition === last!.partition);
+          return Number(committed?.offset ?? -1);
+        },
+        (committed) => committed > Number(last!.message.offset),
+      );
+      const month = monthOf(copies[0]!.event.time);
+      expect(await summaryFor(fx.db, p.from, month, 'USD')).toMatchObject({
+        outMinor: 4_321n,
+        outCount: 1,
+      });
+      expect(await summaryFor(fx.db, p.to, month, 'USD')).toMatchObject({
+        inMinor: 4_321n,
+        inCount: 1,
+      });
+    } finally {
+      await summary.stop();
+    }
     await expectLedgerBalanced(fx.db);
   });
 });
