@@ -35,5 +35,7 @@ export default defineConfig({
     setupFiles: ['./src/test/setup.ts'],
     include: ['src/**/*.test.{ts,tsx}'],
     css: false,
+    // Form tests type key by key; on a shared, loaded CI machine 5 s is too tight.
+    testTimeout: 30_000,
   },
 });

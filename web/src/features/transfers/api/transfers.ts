@@ -55,6 +55,9 @@ export const transferSchema = z.object({
     .nullish(),
   timeline: z.array(timelineEntrySchema).default([]),
   createdAt: z.string().optional(),
+  /** List items name both accounts by number (never the other holder's name). */
+  fromAccountNumber: z.string().nullish(),
+  toAccountNumber: z.string().nullish(),
 });
 export type Transfer = z.infer<typeof transferSchema>;
 
@@ -64,13 +67,21 @@ const createResultSchema = transferSchema.partial().extend({ id: z.string() });
 const pageSchema = z.object({ items: z.array(transferSchema), nextCursor: z.string().nullish() });
 
 // ---- form (same rules as the API body) ----
-export const transferBodySchema = z.object({
-  fromAccountId: z.string().min(1),
-  toAccountId: z.string().min(1),
-  amount: z.number().int().positive().max(1_000_000_000_000_000),
-  currency: z.enum(['USD', 'EUR', 'GBP', 'JPY', 'CHF']),
-  memo: z.string().max(140).optional(),
-});
+/** Same pattern as the API's `toAccountNumber`: digits, spaces and dashes allowed inside. */
+export const ACCOUNT_NUMBER_INPUT = /^[0-9][0-9 -]*[0-9]$/;
+export const transferBodySchema = z
+  .object({
+    fromAccountId: z.string().min(1),
+    toAccountId: z.string().min(1).optional(),
+    toAccountNumber: z.string().min(6).max(40).regex(ACCOUNT_NUMBER_INPUT).optional(),
+    amount: z.number().int().positive().max(1_000_000_000_000_000),
+    currency: z.enum(['USD', 'EUR', 'GBP', 'JPY', 'CHF']),
+    memo: z.string().max(140).optional(),
+  })
+  .strict()
+  .refine((b) => (b.toAccountId === undefined) !== (b.toAccountNumber === undefined), {
+    message: 'Give exactly one destination',
+  });
 export type TransferBody = z.infer<typeof transferBodySchema>;
 
 // ---- fetchers ----
@@ -83,9 +94,15 @@ export const cancelTransfer = (id: string) =>
     method: 'POST',
   });
 
+/** The API's history filters (GET /transfers): amounts in minor units, instants in ISO 8601. */
 export interface TransferFilters {
   accountId?: string;
   status?: string;
+  createdFrom?: string;
+  createdTo?: string;
+  minAmount?: string;
+  maxAmount?: string;
+  counterparty?: string;
 }
 export const listTransfers = (filters: TransferFilters, cursor?: string, limit = 25) =>
   request('/transfers', pageSchema, { query: { ...filters, cursor, limit } });

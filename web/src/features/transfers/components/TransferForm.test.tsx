@@ -82,6 +82,68 @@ describe('TransferForm', () => {
     expect(cross.errors.toOwnAccountId).toBe('Both accounts must use the same currency.');
   });
 
+  it('sends to another customer by account number, and own numbers by id', () => {
+    const base = {
+      fromAccountId: 'acc_checking01',
+      destination: 'other' as const,
+      toOwnAccountId: '',
+      amount: '12.50',
+      memo: '',
+    };
+    // Typed with spaces: normalized to the 10 digits the API looks up.
+    expect(validateTransfer({ ...base, toAccount: ' 7992 7398 75 ' }, accounts).body).toEqual({
+      fromAccountId: 'acc_checking01',
+      toAccountNumber: '7992739875',
+      amount: 1250,
+      currency: 'USD',
+    });
+    expect(validateTransfer({ ...base, toAccount: '7992739871' }, accounts).errors.toAccount).toBe(
+      'That account number is not valid. Check each digit.',
+    );
+    expect(validateTransfer({ ...base, toAccount: '79927' }, accounts).errors.toAccount).toBe(
+      'An account number has 10 digits.',
+    );
+    const mine = [{ ...accounts[0]!, number: '7992739875' }, accounts[1]!];
+    expect(validateTransfer({ ...base, toAccount: '7992739875' }, mine).errors.toAccount).toBe(
+      'Choose a different account to send to.',
+    );
+    const toSavings = [accounts[0]!, { ...accounts[1]!, number: '7992739875' }];
+    expect(validateTransfer({ ...base, toAccount: '7992-7398-75' }, toSavings).body).toMatchObject({
+      toAccountId: 'acc_savings002',
+    });
+  });
+
+  it('reviews a number destination and explains an unknown account without resending', async () => {
+    const bodies: unknown[] = [];
+    const fetchMock = vi.fn(async (_url: string, init: RequestInit) => {
+      bodies.push(JSON.parse(String(init.body)));
+      return jsonResponse(404, {
+        error: { code: 'ACCOUNT_NOT_FOUND', message: 'No account has this number' },
+      });
+    });
+    vi.stubGlobal('fetch', fetchMock);
+    renderWithProviders(<TransferForm accounts={accounts} onSubmitted={vi.fn()} />);
+    await userEvent.type(screen.getByLabelText('Recipient account number'), '7992739875');
+    await userEvent.type(screen.getByLabelText('Amount'), '2');
+    await userEvent.click(screen.getByRole('button', { name: 'Review transfer' }));
+    expect(screen.getByTestId('review-destination')).toHaveTextContent('Account 7992 7398 75');
+    await userEvent.click(screen.getByRole('button', { name: 'Send $2.00' }));
+    expect(await screen.findByTestId('transfer-error')).toHaveTextContent(
+      "We couldn't find that account",
+    );
+    expect(screen.queryByRole('button', { name: /Send|Try again/ })).not.toBeInTheDocument();
+    expect(bodies).toEqual([
+      {
+        fromAccountId: 'acc_checking01',
+        toAccountNumber: '7992739875',
+        amount: 200,
+        currency: 'USD',
+      },
+    ]);
+    await userEvent.click(screen.getByRole('button', { name: 'Edit' }));
+    expect(screen.getByLabelText('Recipient account number')).toHaveValue('7992739875');
+  });
+
   it('sends once on a double click, with one Idempotency-Key reused on retry', async () => {
     const keys: string[] = [];
     const bodies: unknown[] = [];

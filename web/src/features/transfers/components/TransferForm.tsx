@@ -5,6 +5,11 @@ import { Input, Select } from '@/components/ui/Input';
 import { MoneyInput } from '@/components/ui/MoneyInput';
 import { Notice } from '@/components/ui/States';
 import { SegmentedControl } from '@/components/ui/Tabs';
+import {
+  formatAccountNumber,
+  isValidAccountNumber,
+  normalizeAccountNumber,
+} from '@/lib/account-number';
 import { isApiError, plainMessage } from '@/lib/errors';
 import { newIdempotencyKey } from '@/lib/format';
 import {
@@ -15,6 +20,7 @@ import {
   type Currency,
 } from '@/lib/money';
 import {
+  ACCOUNT_NUMBER_INPUT,
   transferBodySchema,
   useCreateTransfer,
   type Transfer,
@@ -33,6 +39,40 @@ interface Values {
 }
 type Errors = Partial<Record<keyof Values, string>>;
 
+/** Refusals about the recipient: the customer has to change the details, not resend. */
+const DESTINATION_ERRORS = ['ACCOUNT_NOT_FOUND', 'CURRENCY_MISMATCH', 'SAME_ACCOUNT'];
+
+type Target = { toAccountId: string } | { toAccountNumber: string };
+
+/**
+ * Where the money goes: one of the customer's accounts (by id), or anyone's account by its
+ * number. A number that is one of the customer's own accounts is sent by id, like a pick from
+ * "My accounts"; an opaque id (acc_…) typed in is passed through as an id.
+ */
+function resolveTarget(
+  values: Values,
+  accounts: OwnAccount[],
+): { target?: Target; field: 'toOwnAccountId' | 'toAccount'; error?: string } {
+  if (values.destination === 'own') {
+    const field = 'toOwnAccountId';
+    if (!values.toOwnAccountId) return { field, error: 'Choose the account to send to.' };
+    return { field, target: { toAccountId: values.toOwnAccountId } };
+  }
+  const field = 'toAccount';
+  const typed = values.toAccount.trim();
+  if (!typed) return { field, error: 'Enter the account number to send to.' };
+  if (/^acc_[A-Za-z0-9_-]+$/.test(typed)) return { field, target: { toAccountId: typed } };
+  const digits = normalizeAccountNumber(typed);
+  if (!ACCOUNT_NUMBER_INPUT.test(typed) || !/^\d{10}$/.test(digits)) {
+    return { field, error: 'An account number has 10 digits.' };
+  }
+  if (!isValidAccountNumber(digits)) {
+    return { field, error: 'That account number is not valid. Check each digit.' };
+  }
+  const own = accounts.find((a) => a.number && normalizeAccountNumber(a.number) === digits);
+  return { field, target: own ? { toAccountId: own.id } : { toAccountNumber: digits } };
+}
+
 export function validateTransfer(
   values: Values,
   accounts: OwnAccount[],
@@ -40,31 +80,36 @@ export function validateTransfer(
   const errors: Errors = {};
   const from = accounts.find((a) => a.id === values.fromAccountId);
   if (!from) errors.fromAccountId = 'Choose the account to send from.';
-  const to = values.destination === 'own' ? values.toOwnAccountId : values.toAccount.trim();
-  if (!to) {
-    if (values.destination === 'own') errors.toOwnAccountId = 'Choose the account to send to.';
-    else errors.toAccount = 'Enter the account number to send to.';
-  } else if (from && to === from.id) {
-    errors[values.destination === 'own' ? 'toOwnAccountId' : 'toAccount'] =
-      'Choose a different account to send to.';
+  const dest = resolveTarget(values, accounts);
+  if (dest.error) errors[dest.field] = dest.error;
+  const ownTarget =
+    dest.target && 'toAccountId' in dest.target
+      ? accounts.find((a) => a.id === (dest.target as { toAccountId: string }).toAccountId)
+      : undefined;
+  if (from && ownTarget?.id === from.id) {
+    errors[dest.field] = 'Choose a different account to send to.';
+  } else if (from && ownTarget && ownTarget.currency !== from.currency) {
+    errors[dest.field] = 'Both accounts must use the same currency.';
   }
   const currency: Currency = from && isCurrency(from.currency) ? from.currency : 'USD';
   const amount = checkPositiveAmount(values.amount, currency);
   if (!amount.ok) errors.amount = amount.reason;
   if (values.memo.length > 140) errors.memo = 'Keep the note under 140 characters.';
-  if (Object.keys(errors).length > 0 || !amount.ok || !from) return { errors };
-  const ownTarget = accounts.find((a) => a.id === to || (a.number && a.number === to));
-  if (values.destination === 'own' && ownTarget && ownTarget.currency !== from.currency) {
-    return { errors: { toOwnAccountId: 'Both accounts must use the same currency.' } };
-  }
+  if (Object.keys(errors).length > 0 || !amount.ok || !from || !dest.target) return { errors };
   const body = transferBodySchema.parse({
     fromAccountId: from.id,
-    toAccountId: ownTarget?.id ?? to,
+    ...dest.target,
     amount: minorToJson(amount.minor),
     currency,
     ...(values.memo.trim() ? { memo: values.memo.trim() } : {}),
   });
   return { body, errors };
+}
+
+/** The review line for the destination: own accounts by label, others by number only. */
+export function describeDestination(body: TransferBody, accounts: OwnAccount[]): string {
+  if (body.toAccountNumber) return `Account ${formatAccountNumber(body.toAccountNumber)}`;
+  return describeAccount(body.toAccountId ?? '', accounts);
 }
 
 /**
@@ -141,6 +186,7 @@ export function TransferForm({
   if (step === 'review' && body) {
     const err = mutation.error;
     const code = isApiError(err) ? err.code : null;
+    const needsEdit = code !== null && DESTINATION_ERRORS.includes(code);
     return (
       <Card title="Review your transfer" aria-live="polite">
         <div className="stack">
@@ -154,7 +200,15 @@ export function TransferForm({
             <dt>From</dt>
             <dd>{describeAccount(body.fromAccountId, accounts)}</dd>
             <dt>To</dt>
-            <dd>{describeAccount(body.toAccountId, accounts)}</dd>
+            <dd data-testid="review-destination">
+              {describeDestination(body, accounts)}
+              {body.toAccountNumber && (
+                <div className="muted">
+                  Another customer&rsquo;s account. Check the number: we send to exactly this
+                  account.
+                </div>
+              )}
+            </dd>
             {body.memo && (
               <>
                 <dt>Note</dt>
@@ -171,24 +225,29 @@ export function TransferForm({
                   ? 'Not enough money. '
                   : code === 'ACCOUNT_FROZEN'
                     ? 'Account frozen. '
-                    : ''}
+                    : code && DESTINATION_ERRORS.includes(code)
+                      ? 'Check the recipient. '
+                      : ''}
               </strong>
               <span data-testid="transfer-error">{plainMessage(err)}</span>
             </Notice>
           )}
           <div className="form-actions">
             <Button
-              variant="secondary"
+              variant={needsEdit ? 'primary' : 'secondary'}
               onClick={() => setStep('edit')}
               disabled={mutation.isPending}
             >
               Edit
             </Button>
-            <Button onClick={submit} loading={mutation.isPending} disabled={mutation.isPending}>
-              {err && !code?.startsWith('INSUFFICIENT')
-                ? 'Try again'
-                : `Send ${formatMoney(body.amount, body.currency)}`}
-            </Button>
+            {/* Resending the same reviewed transfer cannot fix a wrong recipient. */}
+            {!needsEdit && (
+              <Button onClick={submit} loading={mutation.isPending} disabled={mutation.isPending}>
+                {err && !code?.startsWith('INSUFFICIENT')
+                  ? 'Try again'
+                  : `Send ${formatMoney(body.amount, body.currency)}`}
+              </Button>
+            )}
           </div>
         </div>
       </Card>
@@ -242,11 +301,12 @@ export function TransferForm({
         ) : (
           <Input
             label="Recipient account number"
-            hint="The account number (or account ID) shown in the recipient's Harbor app."
+            hint="The 10-digit account number shown in the recipient's Harbor app."
             value={values.toAccount}
             onChange={(e) => set('toAccount', e.target.value)}
             error={errors.toAccount}
             autoComplete="off"
+            inputMode="numeric"
             spellCheck={false}
           />
         )}

@@ -1,89 +1,67 @@
-import { useMemo, useState } from 'react';
-import { useNavigate } from 'react-router-dom';
+import { useEffect, useMemo, useState, type FormEvent } from 'react';
+import { useNavigate, useSearchParams } from 'react-router-dom';
 import { Button, ButtonLink } from '@/components/ui/Button';
 import { Card } from '@/components/ui/Card';
 import { StatusBadge } from '@/components/ui/Badge';
 import { Input, Select } from '@/components/ui/Input';
 import { EmptyState, ErrorState, SkeletonRows } from '@/components/ui/States';
 import { Table } from '@/components/ui/Table';
+import { formatAccountNumber } from '@/lib/account-number';
 import { plainMessage } from '@/lib/errors';
 import { formatDate, titleCase } from '@/lib/format';
-import { checkPositiveAmount, formatMoney, isCurrency } from '@/lib/money';
+import { formatMoney } from '@/lib/money';
 import { TRANSFER_STATUSES, useTransfersInfinite, type Transfer } from '../api/transfers';
+import {
+  EMPTY_FILTERS,
+  filtersFromParams,
+  hasFilters,
+  paramsFromFilters,
+  toApiFilters,
+  type HistoryFilters,
+} from './history-filters';
 import { describeAccount, type OwnAccount } from './types';
 
-interface Filters {
-  accountId: string;
-  status: string;
-  from: string;
-  to: string;
-  min: string;
-  max: string;
-  counterparty: string;
+/** The other side of a transfer, in words: own accounts by label, others by number only. */
+function sideLabel(id: string, number: string | null | undefined, accounts: OwnAccount[]) {
+  if (accounts.some((a) => a.id === id)) return describeAccount(id, accounts);
+  return number ? `Account ${formatAccountNumber(number)}` : id;
 }
 
-/** Date, amount and counterparty filters apply to the loaded pages (the API filters account and status). */
-export function applyLocalFilters(
-  items: Transfer[],
-  f: Filters,
-  accounts: OwnAccount[],
-): Transfer[] {
-  const cur = (t: Transfer) => (isCurrency(t.currency) ? t.currency : 'USD');
-  const minOf = (t: Transfer) => (f.min ? checkPositiveAmount(f.min, cur(t)) : null);
-  const maxOf = (t: Transfer) => (f.max ? checkPositiveAmount(f.max, cur(t)) : null);
-  const needle = f.counterparty.trim().toLowerCase();
-  return items.filter((t) => {
-    const day = (t.createdAt ?? '').slice(0, 10);
-    if (f.from && day && day < f.from) return false;
-    if (f.to && day && day > f.to) return false;
-    const min = minOf(t);
-    if (min?.ok && BigInt(t.amount) < min.minor) return false;
-    const max = maxOf(t);
-    if (max?.ok && BigInt(t.amount) > max.minor) return false;
-    if (needle) {
-      const hay = [
-        t.fromAccountId,
-        t.toAccountId,
-        describeAccount(t.fromAccountId, accounts),
-        describeAccount(t.toAccountId, accounts),
-        t.memo ?? '',
-      ]
-        .join(' ')
-        .toLowerCase();
-      if (!hay.includes(needle)) return false;
-    }
-    return true;
-  });
-}
-
+/**
+ * Transfers with server-side filters (date, amount, status, counterparty) kept in the URL, and
+ * cursor pagination ("Load more") under those filters.
+ */
 export function TransferHistory({ accounts }: { accounts: OwnAccount[] }) {
-  const [f, setF] = useState<Filters>({
-    accountId: '',
-    status: '',
-    from: '',
-    to: '',
-    min: '',
-    max: '',
-    counterparty: '',
-  });
-  const q = useTransfersInfinite({
-    accountId: f.accountId || undefined,
-    status: f.status || undefined,
-  });
+  const [params, setParams] = useSearchParams();
+  const applied = useMemo(() => filtersFromParams(params), [params]);
+  const [draft, setDraft] = useState<HistoryFilters>(applied);
+  useEffect(() => setDraft(applied), [applied]);
+  const currency =
+    accounts.find((a) => a.id === applied.account)?.currency ?? accounts[0]?.currency ?? 'USD';
+  const { filters, errors } = toApiFilters(applied, currency);
+  const q = useTransfersInfinite(filters);
   const navigate = useNavigate();
   const mine = useMemo(() => new Set(accounts.map((a) => a.id)), [accounts]);
-  const all = useMemo(() => q.data?.pages.flatMap((p) => p.items) ?? [], [q.data]);
-  const rows = applyLocalFilters(all, f, accounts);
-  const set = (k: keyof Filters) => (e: React.ChangeEvent<HTMLInputElement | HTMLSelectElement>) =>
-    setF((v) => ({ ...v, [k]: e.target.value }));
-  const reset = () =>
-    setF({ accountId: '', status: '', from: '', to: '', min: '', max: '', counterparty: '' });
+  const rows = useMemo(() => q.data?.pages.flatMap((p) => p.items) ?? [], [q.data]);
+  const filtered = hasFilters(applied);
+
+  const apply = (next: HistoryFilters) => setParams(paramsFromFilters(next), { replace: true });
+  const onSubmit = (e: FormEvent) => {
+    e.preventDefault();
+    apply(draft);
+  };
+  const setText = (k: keyof HistoryFilters) => (e: React.ChangeEvent<HTMLInputElement>) =>
+    setDraft((v) => ({ ...v, [k]: e.target.value }));
+  // Choices apply at once, with whatever else has been typed.
+  const setChoice = (k: keyof HistoryFilters) => (e: React.ChangeEvent<HTMLSelectElement>) =>
+    apply({ ...draft, [k]: e.target.value });
+  const reset = () => apply(EMPTY_FILTERS);
 
   return (
     <Card title="Transfers">
       <div className="stack">
-        <div className="filters" role="search" aria-label="Filter transfers">
-          <Select label="Account" value={f.accountId} onChange={set('accountId')}>
+        <form className="filters" role="search" aria-label="Filter transfers" onSubmit={onSubmit}>
+          <Select label="Account" value={draft.account} onChange={setChoice('account')}>
             <option value="">All accounts</option>
             {accounts.map((a) => (
               <option key={a.id} value={a.id}>
@@ -91,7 +69,7 @@ export function TransferHistory({ accounts }: { accounts: OwnAccount[] }) {
               </option>
             ))}
           </Select>
-          <Select label="Status" value={f.status} onChange={set('status')}>
+          <Select label="Status" value={draft.status} onChange={setChoice('status')}>
             <option value="">Any status</option>
             {TRANSFER_STATUSES.map((s) => (
               <option key={s} value={s}>
@@ -99,46 +77,65 @@ export function TransferHistory({ accounts }: { accounts: OwnAccount[] }) {
               </option>
             ))}
           </Select>
-          <Input label="From date" type="date" value={f.from} onChange={set('from')} />
-          <Input label="To date" type="date" value={f.to} onChange={set('to')} />
+          <Input
+            label="From date"
+            type="date"
+            value={draft.from}
+            onChange={setText('from')}
+            error={errors.from}
+          />
+          <Input
+            label="To date"
+            type="date"
+            value={draft.to}
+            onChange={setText('to')}
+            error={errors.to}
+          />
           <Input
             label="Min amount"
             inputMode="decimal"
-            value={f.min}
-            onChange={set('min')}
+            value={draft.min}
+            onChange={setText('min')}
             placeholder="0.00"
+            error={errors.min}
           />
           <Input
             label="Max amount"
             inputMode="decimal"
-            value={f.max}
-            onChange={set('max')}
+            value={draft.max}
+            onChange={setText('max')}
             placeholder="0.00"
+            error={errors.max}
           />
           <Input
             label="Counterparty"
-            value={f.counterparty}
-            onChange={set('counterparty')}
-            placeholder="Account number or note"
+            value={draft.who}
+            onChange={setText('who')}
+            placeholder="Account number or name"
+            maxLength={100}
+            error={errors.who}
           />
-          <Button variant="ghost" onClick={reset}>
-            Clear filters
-          </Button>
-        </div>
+          <div className="row">
+            <Button type="submit">Apply filters</Button>
+            <Button variant="ghost" onClick={reset} disabled={!filtered && !hasFilters(draft)}>
+              Clear filters
+            </Button>
+          </div>
+        </form>
         {q.isPending ? (
           <SkeletonRows rows={5} label="Loading transfers" />
         ) : q.isError ? (
           <ErrorState message={plainMessage(q.error)} onRetry={() => void q.refetch()} />
         ) : rows.length === 0 ? (
           <EmptyState
-            title={all.length === 0 ? 'No transfers yet' : 'No transfers match these filters'}
+            title={filtered ? 'No transfers match these filters' : 'No transfers yet'}
             description={
-              all.length === 0
-                ? 'When you send or receive money it will be listed here.'
-                : 'Try widening the dates or clearing the filters.'
+              filtered
+                ? 'Try widening the dates or clearing the filters.'
+                : 'When you send or receive money it will be listed here.'
             }
             action={
-              all.length === 0 ? (
+              !filtered ? (
                 <ButtonLink to="/transfer">Send money</ButtonLink>
               ) : (
                 <Button variant="secondary" onClick={reset}>
@@ -149,7 +146,7 @@ export function TransferHistory({ accounts }: { accounts: OwnAccount[] }) {
           />
         ) : (
           <Table<Transfer>
-            caption="Transfers"
+            caption={filtered ? 'Transfers matching the filters' : 'Transfers'}
             rows={rows}
             rowKey={(t) => t.id}
             onRowClick={(t) => navigate(`/transfers/${t.id}`)}
@@ -169,8 +166,8 @@ export function TransferHistory({ accounts }: { accounts: OwnAccount[] }) {
                       }}
                     >
                       {outgoing
-                        ? `To ${describeAccount(t.toAccountId, accounts)}`
-                        : `From ${describeAccount(t.fromAccountId, accounts)}`}
+                        ? `To ${sideLabel(t.toAccountId, t.toAccountNumber, accounts)}`
+                        : `From ${sideLabel(t.fromAccountId, t.fromAccountNumber, accounts)}`}
                     </a>
                   );
                 },
