@@ -17,6 +17,7 @@ import {
   allHandlersFinished,
   condition,
   log,
+  patched,
   proxyActivities,
   setHandler,
   upsertSearchAttributes,
@@ -38,6 +39,7 @@ import {
   type TransferNotificationKind,
   type TransferStatus,
 } from '../domain/transfer';
+import { initialTransferSnapshot } from '../domain/transfer-snapshot';
 import {
   DEFAULT_REVIEW_TIMEOUT_SECONDS,
   FRAUD_REVIEW_THRESHOLD_MINOR,
@@ -180,28 +182,7 @@ export async function transferWorkflow(
   });
 
   // --- state ------------------------------------------------------------------------------------
-  const state: TransferSnapshot = {
-    transferId: input.transferId,
-    workflowId,
-    customerId: input.customerId,
-    fromAccountId: input.fromAccountId,
-    toAccountId: input.toAccountId,
-    amount: input.amount,
-    currency: input.currency,
-    memo: input.memo ?? null,
-    status: 'PENDING',
-    failureCode: null,
-    failureMessage: null,
-    fraud: null,
-    timeline: [{ status: 'PENDING', at: createdAt }],
-    fundsHeld: false,
-    attention: null,
-    review: null,
-    cancellation: null,
-    createdAt,
-    updatedAt: createdAt,
-    version: 1,
-  };
+  const state: TransferSnapshot = initialTransferSnapshot(input, workflowId, createdAt, 1);
   let holdOutcomeKnown = false;
   let postingStarted = false;
   let cancelRequest: ActorInput | undefined;
@@ -547,6 +528,13 @@ function toStop(err: unknown): TransferStopped {
   throw err; // a bug in workflow code: fail the workflow task and let it be fixed and retried
 }
 
+/**
+ * The hold's compensation: void it under the saga's own void id. Idempotent: a replay of that id
+ * (e.g. the first attempt committed but its reply was lost) returns the existing void, and a hold
+ * that is gone for another reason (never placed, voided or expired already) leaves nothing to
+ * release. A hold that was *posted* is not released: money moved, so the saga must not report a
+ * cancel as done; it parks for support.
+ */
 async function voidHold(ledger: TransferLedgerActivities, transferId: string): Promise<void> {
   try {
     await ledger.voidHold({
@@ -556,7 +544,13 @@ async function voidHold(ledger: TransferLedgerActivities, transferId: string): P
     });
   } catch (err) {
     const code = businessCode(err);
-    // No hold (refused, or never placed) or already voided: nothing left to release.
+    if (
+      code === 'PENDING_TRANSFER_ALREADY_RESOLVED' &&
+      resolutionOf(err) === 'post_pending' &&
+      patched('transfer-void-refuses-posted-hold-v1')
+    ) {
+      throw new Error(`void refused: hold ${ledgerIds.hold(transferId)} was already posted`);
+    }
     if (
       code === 'PENDING_TRANSFER_NOT_FOUND' ||
       code === 'PENDING_TRANSFER_ALREADY_RESOLVED' ||
@@ -567,6 +561,20 @@ async function voidHold(ledger: TransferLedgerActivities, transferId: string): P
     // Unexpected refusal (e.g. a conflicting id): not a business outcome of this transfer.
     throw new Error(`void refused: ${messageOf(err)}`);
   }
+}
+
+/** How an already-resolved hold was resolved (the ledger's failure details), if known. */
+function resolutionOf(err: unknown): string | undefined {
+  const cause = err instanceof ActivityFailure ? err.cause : err;
+  if (isDomainError(cause)) return stringField(cause.details, 'resolution');
+  if (cause instanceof ApplicationFailure) return stringField(cause.details?.[0], 'resolution');
+  return undefined;
+}
+
+function stringField(value: unknown, key: string): string | undefined {
+  if (typeof value !== 'object' || value === null) return undefined;
+  const field = (value as Record<string, unknown>)[key];
+  return typeof field === 'string' ? field : undefined;
 }
 
 function validateInput(input: TransferInput): bigint {

@@ -151,6 +151,51 @@ describe('ledger activities', () => {
     expect(resolved.type).toBe('PENDING_TRANSFER_ALREADY_RESOLVED');
   });
 
+  it('void is idempotent under its own id; resolving the voided hold again is a typed error', async () => {
+    const from = await createFundedAccount(ledger, { balance: 1_000n });
+    const to = await createFundedAccount(ledger);
+    const transferId = uniqueId('trf');
+    const hold = await activities.holdFunds({
+      id: ledgerIds.hold(transferId),
+      debitAccountId: from,
+      creditAccountId: to,
+      amount: '400',
+      currency: 'USD',
+      reference: transferId,
+    });
+    const voidInput = { id: ledgerIds.void(transferId), pendingId: hold.id, reference: transferId };
+    const first = await activities.voidHold(voidInput);
+    expect(first).toMatchObject({ kind: 'void_pending', amount: '400', replayed: false });
+    // The compensation retried (lost reply, crash): the same void, nothing released twice.
+    const again = await activities.voidHold(voidInput);
+    expect(again).toEqual({ ...first, replayed: true });
+    expect(await activities.getLedgerBalances(from)).toMatchObject({
+      posted: '1000',
+      available: '1000',
+      pending: '0',
+    });
+    expect((await ledger.getBalances(to)).creditsPending).toBe(0n);
+
+    // Another id cannot resolve it again; the failure names how it was resolved.
+    for (const other of [
+      activities.voidHold({ ...voidInput, id: uniqueId('ltr', 'v') }),
+      activities.postHold({ id: ledgerIds.post(transferId), pendingId: hold.id }),
+    ]) {
+      const failure = await failureOf(other);
+      expect(failure.type).toBe('PENDING_TRANSFER_ALREADY_RESOLVED');
+      expect(failure.nonRetryable).toBe(true);
+      expect(failure.details?.[0]).toMatchObject({
+        pendingId: hold.id,
+        resolvedBy: voidInput.id,
+        resolution: 'void_pending',
+      });
+    }
+    // The same id with other fields is a conflict, not a replay.
+    const conflict = await failureOf(activities.voidHold({ ...voidInput, reference: 'other' }));
+    expect(conflict.type).toBe('TRANSFER_EXISTS_WITH_DIFFERENT_FIELDS');
+    expect(conflict.details?.[0]).toMatchObject({ field: 'reference' });
+  });
+
   it('deposits from the settlement account idempotently', async () => {
     const account = await createFundedAccount(ledger);
     const input = {

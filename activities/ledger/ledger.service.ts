@@ -415,8 +415,11 @@ export function createLedgerService(db: Db) {
     await bump(tx, pending.creditAccountId, { creditsPending: -pending.amount });
   }
 
-  async function resolutionOf(tx: Tx, pendingId: string): Promise<LedgerTransfer | undefined> {
-    const [row] = await tx
+  async function resolutionOf(
+    executor: DbOrTx,
+    pendingId: string,
+  ): Promise<LedgerTransfer | undefined> {
+    const [row] = await executor
       .select()
       .from(ledgerTransfers)
       .where(eq(ledgerTransfers.pendingId, pendingId));
@@ -610,11 +613,14 @@ export function createLedgerService(db: Db) {
         // Same id raced on other accounts: the winner's row decides (replay or conflict).
         if (isConstraintViolation(err, 'ledger_transfers_pkey') && attempt < 2) continue;
         if (isConstraintViolation(err, 'ledger_transfers_resolves_once')) {
+          // Another resolution won the race: name it, as the locked path does.
+          const resolution = await resolutionOf(db, req.pendingId!);
           throw fail(
             'PENDING_TRANSFER_ALREADY_RESOLVED',
             `Pending transfer ${req.pendingId} was already resolved`,
             {
               pendingId: req.pendingId,
+              ...(resolution && { resolvedBy: resolution.id, resolution: resolution.kind }),
             },
           );
         }

@@ -19,6 +19,7 @@ import { ApplicationFailure } from '@temporalio/common';
 import { DomainError, isErrorCode } from '../../domain/errors';
 import { workflowIds } from '../../domain/ids';
 import { TASK_QUEUE } from '../../domain/transfer';
+import { initialTransferSnapshot } from '../../domain/transfer-snapshot';
 import type { TransferWorkflowOptions, transferWorkflow } from '../../workflows/transfer.workflow';
 import {
   TRANSFER_WORKFLOW_KIND,
@@ -127,29 +128,7 @@ export async function startTransfer(
 
 /** What the API can say about a transfer whose workflow did not answer yet. */
 function pendingSnapshot(input: TransferInput, workflowId: string): TransferSnapshot {
-  const at = new Date().toISOString();
-  return {
-    transferId: input.transferId,
-    workflowId,
-    customerId: input.customerId,
-    fromAccountId: input.fromAccountId,
-    toAccountId: input.toAccountId,
-    amount: input.amount,
-    currency: input.currency,
-    memo: input.memo ?? null,
-    status: 'PENDING',
-    failureCode: null,
-    failureMessage: null,
-    fraud: null,
-    timeline: [{ status: 'PENDING', at }],
-    fundsHeld: false,
-    attention: null,
-    review: null,
-    cancellation: null,
-    createdAt: at,
-    updatedAt: at,
-    version: 0,
-  };
+  return initialTransferSnapshot(input, workflowId, new Date().toISOString(), 0);
 }
 
 function handleFor(client: Client, transferId: string): WorkflowHandle<typeof transferWorkflow> {
