@@ -10,7 +10,7 @@ import { countsText, streamTransfers } from '../lib/load';
 import { fundingOf, type Scenario } from '../lib/scenario';
 import { sleep } from '../lib/wait';
 
-const COUNT = 40;
+const COUNT = 24;
 const OUTAGE_MS = Number(process.env.CHAOS_KAFKA_OUTAGE_SECONDS ?? 90) * 1000;
 const BALANCE = 1_000_000n;
 
@@ -81,7 +81,7 @@ export const kafkaOutage: Scenario = {
       transfers: result.transfers,
       funding,
       start,
-      terminalWithinMs: 180_000,
+      terminalWithinMs: 300_000,
     });
     const done = result.transfers.filter((t) =>
       TERMINAL.includes(states.get(t.id)?.status as never),

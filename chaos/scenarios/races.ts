@@ -118,7 +118,7 @@ export const races: Scenario = {
       transfers: tracked,
       funding,
       start,
-      terminalWithinMs: 120_000,
+      terminalWithinMs: 300_000,
     });
     const raced = tracked.filter((t) => t.fromAccountId === source);
     const completed = raced.filter((t) => states.get(t.id)?.status === 'COMPLETED').length;
