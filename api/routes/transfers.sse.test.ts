@@ -24,7 +24,7 @@ import {
   type TestUser,
 } from '../testing/app-fixture';
 
-jest.setTimeout(150_000);
+jest.setTimeout(240_000);
 
 const SAGA_ORDER = ['PENDING', 'FUNDS_HELD', 'AWAITING_REVIEW', 'POSTING', 'COMPLETED'];
 
@@ -187,7 +187,7 @@ it('streams a transfer through review to completion, and the payee’s notificat
     expect(stream.response.headers.get('content-type')).toBe('text/event-stream; charset=utf-8');
     expect(stream.response.headers.get('cache-control')).toBe('no-cache, no-transform');
     expect(stream.response.headers.get('x-accel-buffering')).toBe('no');
-    await stream.next((f) => f.event === 'status' && statusOf(f) === 'AWAITING_REVIEW');
+    await stream.next((f) => f.event === 'status' && statusOf(f) === 'AWAITING_REVIEW', 60_000);
 
     // Someone else's transfer looks like no transfer; no token is 401. Both answer JSON, no stream.
     const foreign = await fetch(`${base}/transfers/${id}/stream`, { headers: bob.auth });
@@ -206,7 +206,8 @@ it('streams a transfer through review to completion, and the payee’s notificat
     await anonymousInbox.body?.cancel();
 
     // Nothing changes while the transfer waits for review: the stream sends a keep-alive comment.
-    await stream.next((f) => f.comment === 'keep-alive', 25_000);
+    // Every 30 unchanged polls (≥ 15 s); generous for a loaded machine.
+    await stream.next((f) => f.comment === 'keep-alive', 60_000);
 
     const approved = await post(support, `/support/transfers/${id}/approve`, {
       reason: 'verified by phone',
