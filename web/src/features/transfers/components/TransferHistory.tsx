@@ -115,7 +115,7 @@ export function TransferHistory({ accounts }: { accounts: OwnAccount[] }) {
             maxLength={100}
             error={errors.who}
           />
-          <div className="row">
+          <div className="filter-actions">
             <Button type="submit">Apply filters</Button>
             <Button variant="ghost" onClick={reset} disabled={!filtered && !hasFilters(draft)}>
               Clear filters
