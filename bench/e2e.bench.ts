@@ -17,11 +17,11 @@ import os from 'node:os';
 import path from 'node:path';
 import { Client, Connection } from '@temporalio/client';
 import type { TransferSnapshot } from '../workflows/transfer.messages';
-import { childEnv, freshDatabase, openDatabase } from './lib/bench-env';
+import { childEnv, dropDatabase, freshDatabase, openDatabase } from './lib/bench-env';
 import { averageProfiles, profileHistory, type HistoryProfile } from './lib/history';
 import { closedLoop, type LoadResult } from './lib/load';
 import { createCustomers, login, type BenchCustomer } from './lib/population';
-import { httpUp, sampleRss, startProcess, type BenchProcess } from './lib/proc';
+import { freePort, httpUp, sampleRss, startProcess, type BenchProcess } from './lib/proc';
 import { round } from './lib/report';
 
 export interface E2eOptions {
@@ -31,9 +31,12 @@ export interface E2eOptions {
   concurrencies: number[];
   /** Seconds per load level, for transfers and for the baseline each. */
   secondsPerLevel: number;
+  /** Default `bench_e2e_<run>`, created for the run and dropped after it. */
   databaseName?: string;
-  /** API port (default 3200); the metrics ports default to 9564/9565/9566. */
+  /** Default: free ports picked at start, so concurrent runs never collide. */
   apiPort?: number;
+  metricsPorts?: { worker: number; workerSdk: number; api: number };
+  /** Alternative to metricsPorts: worker, worker SDK and API metrics on base, base+1, base+2. */
   metricsPortBase?: number;
   customers?: number;
   /** Extra environment for the worker (tuning: DATABASE_POOL_SIZE, WORKER_* …). */
@@ -84,8 +87,17 @@ function readCounts(file: string): PgCounts {
 export async function runE2eBench(opts: E2eOptions): Promise<E2eResult> {
   const log = opts.log ?? ((m: string) => console.log(m));
   const run = randomUUID().slice(0, 8);
-  const apiPort = opts.apiPort ?? 3200;
-  const metricsBase = opts.metricsPortBase ?? 9564;
+  const apiPort = opts.apiPort ?? (await freePort());
+  const portBase = opts.metricsPortBase;
+  const ports = opts.metricsPorts ??
+    (portBase !== undefined
+      ? { worker: portBase, workerSdk: portBase + 1, api: portBase + 2 }
+      : undefined) ?? {
+      worker: await freePort(),
+      workerSdk: await freePort(),
+      api: await freePort(),
+    };
+  const dbName = opts.databaseName ?? `bench_e2e_${run}`;
   const taskQueue = `bench-${run}`;
   const bareQueue = `bench-bare-${run}`;
   const countDir = fs.mkdtempSync(path.join(os.tmpdir(), 'harbor-bench-'));
@@ -93,8 +105,8 @@ export async function runE2eBench(opts: E2eOptions): Promise<E2eResult> {
   const apiCounts = path.join(countDir, 'api.json');
   const countPreload = ['--require', path.join(__dirname, 'lib', 'pg-count.js')];
 
-  log(`[e2e ${opts.label}] database ${opts.databaseName ?? 'bank_bench'}, queue ${taskQueue}`);
-  const dbUrl = await freshDatabase(opts.databaseName ?? 'bank_bench');
+  log(`[e2e ${opts.label}] database ${dbName}, queue ${taskQueue}, API port ${apiPort}`);
+  const dbUrl = await freshDatabase(dbName);
   const base = {
     DATABASE_URL: dbUrl,
     TEMPORAL_ADDRESS: opts.temporalAddress,
@@ -114,8 +126,8 @@ export async function runE2eBench(opts: E2eOptions): Promise<E2eResult> {
         env: childEnv({
           ...base,
           LOG_LEVEL: 'info',
-          METRICS_PORT: String(metricsBase),
-          TEMPORAL_METRICS_BIND: `127.0.0.1:${metricsBase + 1}`,
+          METRICS_PORT: String(ports.worker),
+          TEMPORAL_METRICS_BIND: `127.0.0.1:${ports.workerSdk}`,
           BENCH_PG_COUNT_FILE: workerCounts,
           ...workerEnv,
         }),
@@ -128,7 +140,7 @@ export async function runE2eBench(opts: E2eOptions): Promise<E2eResult> {
         env: childEnv({
           ...base,
           API_PORT: String(apiPort),
-          METRICS_PORT: String(metricsBase + 2),
+          METRICS_PORT: String(ports.api),
           BENCH_PG_COUNT_FILE: apiCounts,
         }),
         ready: () => httpUp(`http://127.0.0.1:${apiPort}/health`),
@@ -276,5 +288,6 @@ export async function runE2eBench(opts: E2eOptions): Promise<E2eResult> {
     await Promise.all(procs.map((p) => p.stop()));
     await connection.close();
     fs.rmSync(countDir, { recursive: true, force: true });
+    if (!opts.databaseName) await dropDatabase(dbName).catch(() => undefined);
   }
 }

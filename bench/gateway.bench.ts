@@ -6,7 +6,7 @@
 import autocannon from 'autocannon';
 import { childEnv, freshDatabase, openDatabase } from './lib/bench-env';
 import { createCustomers, login } from './lib/population';
-import { httpUp, sampleRss, startProcess, type BenchProcess } from './lib/proc';
+import { freePort, httpUp, sampleRss, startProcess, type BenchProcess } from './lib/proc';
 
 export interface GatewayOptions {
   seconds: number;
@@ -52,8 +52,9 @@ async function cannon(
 
 export async function runGatewayBench(opts: GatewayOptions): Promise<GatewayResult> {
   const log = opts.log ?? ((m: string) => console.log(m));
-  const apiPort = opts.apiPort ?? 3210;
-  const barePort = opts.barePort ?? 3299;
+  const apiPort = opts.apiPort ?? (await freePort());
+  const barePort = opts.barePort ?? (await freePort());
+  const metricsPort = await freePort();
   const dbUrl = await freshDatabase(opts.databaseName ?? 'bank_bench_gateway');
   const procs: BenchProcess[] = [];
   try {
@@ -64,7 +65,7 @@ export async function runGatewayBench(opts: GatewayOptions): Promise<GatewayResu
         env: childEnv({
           DATABASE_URL: dbUrl,
           API_PORT: String(apiPort),
-          METRICS_PORT: '9574',
+          METRICS_PORT: String(metricsPort),
           TEMPORAL_ADDRESS: process.env.TEMPORAL_ADDRESS ?? '127.0.0.1:7233',
         }),
         ready: () => httpUp(`http://127.0.0.1:${apiPort}/health`),

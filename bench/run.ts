@@ -35,8 +35,8 @@ const PLAN = quick
     }
   : {
       concurrencies: [1, 8, 32, 128],
-      e2eSeconds: 20,
-      customers: 64,
+      e2eSeconds: 15,
+      customers: 16,
       ledgerClients: [8, 32],
       ledgerSeconds: 8,
       ledgerAccounts: 200,

@@ -39,6 +39,18 @@ export async function freshDatabase(dbName: string, adminUrl = ADMIN_URL): Promi
   return url;
 }
 
+/** Drops a bench database (end of a run). */
+export async function dropDatabase(dbName: string, adminUrl = ADMIN_URL): Promise<void> {
+  if (!/^[a-z_][a-z0-9_]*$/.test(dbName)) throw new Error(`bad database name ${dbName}`);
+  const admin = new PgClient({ connectionString: databaseUrl('postgres', adminUrl) });
+  await admin.connect();
+  try {
+    await admin.query(`DROP DATABASE IF EXISTS ${dbName} WITH (FORCE)`);
+  } finally {
+    await admin.end();
+  }
+}
+
 export function openDatabase(url: string, max: number): Database {
   return createDatabase(url, { max });
 }
