@@ -15,7 +15,7 @@ import { createDatabase, type Database } from '../../db/client';
 import type { UserRole } from '../../db/schema/auth';
 import { parseConfig, type Config } from '../../platform/config';
 import { createKafka } from '../../platform/kafka';
-import { createLogger } from '../../platform/logger';
+import { createLogger, type Logger } from '../../platform/logger';
 import { createRedis, type Redis } from '../../platform/redis';
 import { createUser } from '../lib/users';
 import type { AppDeps, AppOptions, TemporalProvider } from '../types';
@@ -59,7 +59,13 @@ export function fakeIp(): string {
 
 export async function startTestApp(
   options: AppOptions = {},
-  extra: { temporal?: TemporalProvider; kafka?: Kafka; config?: Partial<Config> } = {},
+  extra: {
+    temporal?: TemporalProvider;
+    kafka?: Kafka;
+    config?: Partial<Config>;
+    /** The app's logger (default: silent); tests that read log lines pass a capturing one. */
+    logger?: Logger;
+  } = {},
 ): Promise<TestApp> {
   const config: Config = { ...parseConfig(process.env), ...extra.config };
   const database = createDatabase(config.DATABASE_URL, { max: 4 });
@@ -69,7 +75,8 @@ export async function startTestApp(
     config,
     database,
     redis,
-    logger: createLogger({ level: process.env.LOG_LEVEL ?? 'silent', name: 'api-test' }),
+    logger:
+      extra.logger ?? createLogger({ level: process.env.LOG_LEVEL ?? 'silent', name: 'api-test' }),
     kafka: extra.kafka ?? createKafka(config.KAFKA_BROKERS, 'api-test', { retry: { retries: 0 } }),
     temporal: extra.temporal,
   };
