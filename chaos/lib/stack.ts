@@ -113,7 +113,9 @@ export class StackControl {
 
   async up(service: Service): Promise<void> {
     const t0 = Date.now();
-    await this.script('up', service);
+    // After a kill -9, a loaded machine can take longer than the script's wait (Kafka stays in
+    // RECOVERY until its old broker session expires): the process keeps starting, so ask again.
+    await this.script('up', service).catch(() => this.script('up', service));
     this.log(`${service} up again (${((Date.now() - t0) / 1000).toFixed(1)}s)`);
   }
 

@@ -83,14 +83,19 @@ function processKills(size: 'full' | 'fast'): Scenario {
       // Kill i happens once (i+1)/(n+1) of the stream has been answered: all during the stream.
       let streamDone = false;
       void stream.finally(() => (streamDone = true));
-      for (let i = 0; i < targets.length; i++) {
-        const at = Math.floor(((i + 1) * count) / (targets.length + 1));
-        while (progress < at && !streamDone) await sleep(200);
-        const t = targets[i]!;
-        const ms = await killAndRestart(ctx, t);
-        notes.push(
-          `kill -9 ${t.name} at ${progress}/${count} answered; back in ${(ms / 1000).toFixed(1)}s`,
-        );
+      try {
+        for (let i = 0; i < targets.length; i++) {
+          const at = Math.floor(((i + 1) * count) / (targets.length + 1));
+          while (progress < at && !streamDone) await sleep(200);
+          const t = targets[i]!;
+          const ms = await killAndRestart(ctx, t);
+          notes.push(
+            `kill -9 ${t.name} at ${progress}/${count} answered; back in ${(ms / 1000).toFixed(1)}s`,
+          );
+        }
+      } catch (err) {
+        await stream; // never leave the stream running into the next scenario
+        throw err;
       }
       const result = await stream;
       const streamMs = Date.now() - t0;
