@@ -25,16 +25,30 @@ export const signIn = async (page: Page, email: string, password: string, path =
   await page.getByRole('button', { name: 'Sign in' }).click();
 };
 
+/**
+ * Fills the transfer form (to an account number, or an account id typed in the same field), then
+ * reviews and sends. `beforeSend` can check the review step.
+ */
 export const sendMoney = async (
   page: Page,
-  opts: { toAccountId: string; amount: string; fromAccountId?: string; memo?: string },
+  opts: {
+    toAccountId?: string;
+    toAccountNumber?: string;
+    amount: string;
+    fromAccountId?: string;
+    memo?: string;
+    beforeSend?: () => Promise<void>;
+  },
 ) => {
   await go(page, '/transfer');
   if (opts.fromAccountId) await page.getByLabel('From').selectOption(opts.fromAccountId);
-  await page.getByLabel('Recipient account number').fill(opts.toAccountId);
+  const to = opts.toAccountNumber ?? opts.toAccountId;
+  if (!to) throw new Error('sendMoney needs toAccountNumber or toAccountId');
+  await page.getByLabel('Recipient account number').fill(to);
   await page.getByLabel('Amount').fill(opts.amount);
   if (opts.memo) await page.getByLabel('Note').fill(opts.memo);
   await page.getByRole('button', { name: 'Review transfer' }).click();
+  await opts.beforeSend?.();
   await page.getByRole('button', { name: /^Send / }).click();
 };
 
