@@ -28,7 +28,7 @@ import Fastify, { type FastifyInstance, type FastifyPluginAsync } from 'fastify'
 import { randomUUID } from 'node:crypto';
 import { createLogger } from '../platform/logger';
 import accessPlugin, { API_PREFIX } from './plugins/access';
-import errorsPlugin from './plugins/errors';
+import errorsPlugin, { frameworkErrors } from './plugins/errors';
 import idempotencyPlugin from './plugins/idempotency';
 import observabilityPlugin from './plugins/observability';
 import metricsPlugin from './plugins/metrics';
@@ -86,6 +86,7 @@ export async function buildApp(deps: AppDeps, options: AppOptions = {}): Promise
     requestTimeout: 60_000,
     keepAliveTimeout: 72_000,
     routerOptions: { ignoreTrailingSlash: true },
+    frameworkErrors,
     trustProxy: process.env.TRUST_PROXY === 'true',
   }).withTypeProvider<TypeBoxTypeProvider>();
   app.setValidatorCompiler(TypeBoxValidatorCompiler);

@@ -10,6 +10,11 @@ export const REDACT_PATHS = [
   'req.headers.authorization',
   'req.headers.cookie',
   'headers.authorization',
+  'headers.cookie',
+  // Plugins log their own copies of the request headers (@fastify/multipart at trace level:
+  // `busboyOptions.headers`).
+  '*.headers.authorization',
+  '*.headers.cookie',
   'authorization',
   'password',
   'newPassword',

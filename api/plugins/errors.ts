@@ -65,6 +65,24 @@ export function apiError(
   return new DomainError(code, message, details);
 }
 
+/**
+ * Errors the router raises before any route or hook runs (a malformed URL, a path parameter
+ * longer than the router's limit): Fastify's `frameworkErrors` option. Both are bad input, so
+ * they get the standard shape and a 400 (documented on every route with parameters) instead of
+ * Fastify's own body and its undocumented 414.
+ */
+export function frameworkErrors(
+  error: FastifyError,
+  _request: FastifyRequest,
+  reply: FastifyReply,
+): void {
+  const message =
+    error.code === 'FST_ERR_MAX_PARAM_LENGTH'
+      ? 'A path parameter is too long'
+      : 'The URL is not valid';
+  void reply.code(400).send(errorBody('VALIDATION_FAILED', message, { in: 'params' }));
+}
+
 async function errorsPlugin(app: FastifyInstance) {
   app.setErrorHandler((error: FastifyError, request: FastifyRequest, reply: FastifyReply) => {
     if (isDomainError(error)) {

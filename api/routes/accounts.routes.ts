@@ -231,16 +231,27 @@ const accountsRoutes: FastifyPluginAsyncTypebox = async (app) => {
         params: IdParams,
         querystring: Type.Object(
           {
-            month: Type.String({ pattern: '^[0-9]{4}-(0[1-9]|1[0-2])$', description: 'YYYY-MM' }),
+            // Years Postgres and the ledger can hold (year 0000 was a 500 found by fuzzing).
+            month: Type.String({
+              pattern: '^(19[7-9][0-9]|2[0-9]{3})-(0[1-9]|1[0-2])$',
+              description: 'YYYY-MM, 1970-01 to 2999-12',
+            }),
             format: Type.Optional(
               Type.Union([Type.Literal('csv'), Type.Literal('pdf')], { default: 'csv' }),
             ),
           },
           { additionalProperties: false },
         ),
-        produces: ['text/csv', 'application/pdf'],
+        // Per-status media types: the file on 200, JSON error bodies on 4xx (not `produces`,
+        // which would claim every status answers CSV/PDF).
         response: {
-          200: Type.String({ description: 'The statement file (text/csv or application/pdf)' }),
+          200: {
+            description: 'The statement file',
+            content: {
+              'text/csv': { schema: Type.String() },
+              'application/pdf': { schema: Type.String({ format: 'binary' }) },
+            },
+          },
         },
       },
     },

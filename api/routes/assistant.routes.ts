@@ -31,8 +31,23 @@ const assistantRoutes: FastifyPluginAsyncTypebox = async (app) => {
           { message: Type.String({ minLength: 1, maxLength: 2000 }) },
           { additionalProperties: false },
         ),
-        produces: ['text/event-stream'],
-        response: { 200: Type.String({ description: 'text/event-stream' }) },
+        // Per-status media types: SSE events on 200, JSON error bodies on 4xx. The schema
+        // describes one event (`event:`/`data:` lines), as OpenAPI tools validate SSE.
+        response: {
+          200: {
+            description: 'Server-sent events: `token` then `done`',
+            content: {
+              'text/event-stream': {
+                schema: Type.Object({
+                  event: Type.Optional(Type.String()),
+                  data: Type.String({ description: 'JSON: {text} or {source, reason?}' }),
+                  id: Type.Optional(Type.String()),
+                  retry: Type.Optional(Type.Integer()),
+                }),
+              },
+            },
+          },
+        },
       },
     },
     async (request, reply) => {
