@@ -3,7 +3,7 @@ import { openBrowser, screenshot, type Browser } from './support/browser';
 import { api, PASSWORD, staffToken } from './support/api';
 import { sendMoney, signIn, waitForTransferStatus } from './support/pages';
 
-describe('journey 2: transfer above $50,000 → AWAITING_REVIEW → support approves → customer sees COMPLETED live', () => {
+describe('journey 2: transfer above $50,000 → AWAITING_REVIEW → support approves → customer sees COMPLETED live; another one is cancelled by the customer while in review', () => {
   let b: Browser;
   beforeAll(async () => {
     b = await openBrowser();
@@ -12,13 +12,13 @@ describe('journey 2: transfer above $50,000 → AWAITING_REVIEW → support appr
     await b?.close();
   });
 
-  it('is approved in the console and completes live', async () => {
+  it('is approved in the console and completes live', { timeout: 300_000 }, async () => {
     const ops = await staffToken('ops');
     const support = await staffToken('support');
     const sender = await api.register('bigsender');
     await api.passKyc(sender.token, 'Mara Big Sender');
     const from = await api.openAccount(sender.token);
-    await api.deposit(ops.token, from.id, 80_000_00);
+    await api.deposit(ops.token, from.id, 140_000_00);
     const receiver = await api.register('bigreceiver');
     await api.passKyc(receiver.token, 'Tomas Big Receiver');
     const to = await api.openAccount(receiver.token);
@@ -45,6 +45,21 @@ describe('journey 2: transfer above $50,000 → AWAITING_REVIEW → support appr
     // No reload: the customer's page moves to COMPLETED over SSE.
     await waitForTransferStatus(customer, 'COMPLETED', 60_000);
     expect(await customer.getByTestId('transfer-status').textContent()).toContain('Done');
+    await screenshot(customer, 'journey-2-completed');
+
+    // Cancel while it is allowed: a second large transfer waits in review, the customer cancels
+    // it from the live timeline (with a confirmation), and the page shows CANCELLED.
+    await sendMoney(customer, { toAccountId: to.id, amount: '60,000.00', memo: 'Second thoughts' });
+    await customer.waitForURL(
+      (u) => u.pathname.startsWith('/transfers/') && !u.pathname.endsWith(transferId),
+    );
+    await waitForTransferStatus(customer, 'AWAITING_REVIEW');
+    await customer.getByRole('button', { name: 'Cancel transfer' }).click();
+    await customer.getByRole('dialog').getByRole('button', { name: 'Cancel transfer' }).click();
+    await waitForTransferStatus(customer, 'CANCELLED', 30_000);
+    expect(await customer.getByRole('button', { name: 'Cancel transfer' }).count()).toBe(0);
+    const after = await api.account(sender.token, from.id);
+    expect(after.balances.available).toBe(140_000_00 - 55_000_00);
     await screenshot(customer, 'journey-2-end');
   });
 });

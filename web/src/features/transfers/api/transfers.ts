@@ -89,9 +89,11 @@ export const createTransfer = (body: TransferBody, idempotencyKey: string) =>
   request('/transfers', createResultSchema, { body, idempotencyKey });
 export const getTransfer = (id: string) =>
   request(`/transfers/${encodeURIComponent(id)}`, transferSchema);
+// A JSON body, even empty: the route's optional body schema is an object.
 export const cancelTransfer = (id: string) =>
   request(`/transfers/${encodeURIComponent(id)}/cancel`, transferSchema.partial().loose(), {
     method: 'POST',
+    body: { reason: 'Cancelled by the customer' },
   });
 
 /** The API's history filters (GET /transfers): amounts in minor units, instants in ISO 8601. */
