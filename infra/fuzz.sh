@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # `npm run fuzz`: schemathesis against /api/v1/openapi.json as a fresh, KYC-approved customer.
 #
-#   bash infra/fuzz.sh                 # bounded for CI (FUZZ_MAX_EXAMPLES per operation, default 20)
+#   bash infra/fuzz.sh                 # bounded for CI (FUZZ_MAX_EXAMPLES per operation, default 10)
 #   FUZZ_MAX_EXAMPLES=200 bash infra/fuzz.sh
 #
 # 1. Installs schemathesis (pinned in infra/fuzz/requirements.txt) into a venv outside the repo,
@@ -15,7 +15,9 @@
 # 5. Runs schemathesis with the checks not_a_server_error, status_code_conformance,
 #    content_type_conformance, response_schema_conformance and no_state_change_on_4xx
 #    (infra/fuzz/hooks.py), then greps the fuzz API's log for the customer's secrets.
-# Reports land in test-artifacts/fuzz/. Exits non-zero on any failure.
+# Staff-only routes (/support, /ops) are left out: a customer only ever gets their 403, which
+# api/authz.matrix.test.ts covers; SSE streams stay open until a transfer ends, so they are
+# left out too. Reports land in test-artifacts/fuzz/. Exits non-zero on any failure.
 set -uo pipefail
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd -P)"
@@ -26,7 +28,7 @@ source "$ROOT/infra/lib/common.sh"
 VENV="${HARBOR_FUZZ_VENV:-$HOME/.cache/harbor-bank/venv-fuzz}"
 REQS="$ROOT/infra/fuzz/requirements.txt"
 FUZZ_API_PORT="${FUZZ_API_PORT:-3100}"
-FUZZ_MAX_EXAMPLES="${FUZZ_MAX_EXAMPLES:-20}"
+FUZZ_MAX_EXAMPLES="${FUZZ_MAX_EXAMPLES:-10}"
 FUZZ_SEED="${FUZZ_SEED:-$RANDOM}"
 OUT="$ROOT/test-artifacts/fuzz"
 FUZZ_CLIENT_IP=10.250.0.1
@@ -99,7 +101,7 @@ FUZZ_STATE_FILE=$state_file FUZZ_API_URL=$API_URL SCHEMATHESIS_HOOKS="$ROOT/infr
   --seed "$FUZZ_SEED" \
   --workers 1 \
   --phases examples,coverage,fuzzing \
-  --exclude-path-regex '/stream$' \
+  --exclude-path-regex '^/api/v1/(support|ops)/|/stream$' \
   --header "X-Forwarded-For: $FUZZ_CLIENT_IP" \
   --request-timeout 30 \
   --generation-database none \

@@ -152,7 +152,7 @@ def snapshot() -> str:
         return cur.fetchone()[0]
 
 
-def settled_snapshot(quiet: float = 1.0, timeout: float = 30.0) -> str:
+def settled_snapshot(quiet: float = 0.6, timeout: float = 30.0) -> str:
     """A snapshot that held still for `quiet` seconds: holds, postings and account openings
     started by an earlier 2xx finish before the next request is judged."""
     deadline = time.monotonic() + timeout
