@@ -3,11 +3,13 @@
  * - DomainError → its code's status (domain/errors.ts).
  * - Schema validation → 400 VALIDATION_FAILED with the failing paths.
  * - Fastify's own 4xx (bad JSON, wrong content type, too large) → 4xx with a code.
+ * - A dependency that is down (Postgres, Redis, Temporal unreachable) → 503 DEPENDENCY_UNAVAILABLE.
  * - Anything else is a bug: 500 INTERNAL with a generic message; the details go to the log only.
  */
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import fp from 'fastify-plugin';
 import { DomainError, httpStatusFor, isDomainError, type ErrorCode } from '../../domain/errors';
+import { isDependencyUnavailable } from './dependency-errors';
 
 export function errorBody(code: string, message: string, details?: Record<string, unknown>) {
   return {
@@ -106,6 +108,13 @@ async function errorsPlugin(app: FastifyInstance) {
     if (status >= 400 && status < 500) {
       const code = (status === 429 && 'RATE_LIMITED') || CODE_FOR_STATUS[status] || 'BAD_REQUEST';
       return reply.code(status).send(errorBody(code, error.message));
+    }
+    if (isDependencyUnavailable(error)) {
+      request.log.error({ err: error }, 'dependency unavailable');
+      return reply
+        .code(503)
+        .header('retry-after', '5')
+        .send(errorBody('DEPENDENCY_UNAVAILABLE', 'A service is temporarily unavailable; retry'));
     }
     request.log.error({ err: error }, 'unhandled error');
     return reply.code(500).send(errorBody('INTERNAL', 'Internal server error'));
