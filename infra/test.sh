@@ -5,7 +5,9 @@
 #   2. every jest suite (Postgres, Redis, Kafka and Temporal for real; a fresh database per run),
 #   3. the web unit tests (vitest),
 #   4. the end-to-end journeys in Debian's Chromium against the running API, worker and consumers,
-#   5. the infra lint (helm template + kubeconform) when not skipped with SKIP_LINT_INFRA=1.
+#   5. schemathesis against the OpenAPI document (infra/fuzz.sh; SKIP_FUZZ=1 leaves it out),
+#   6. the fast chaos scenarios (chaos/run.ts --fast; SKIP_CHAOS=1 leaves them out),
+#   7. the infra lint (helm template + kubeconform) when not skipped with SKIP_LINT_INFRA=1.
 # Prints each runner's summary; exits non-zero when any part failed.
 set -uo pipefail
 
@@ -37,7 +39,10 @@ if [[ ${SKIP_E2E:-0} != 1 ]]; then
   [[ -x /usr/bin/chromium ]] || ensure_apt chromium
   bash infra/dev-env.sh
   apps_were_running=0
-  bash infra/apps.sh status | grep -q 'api .*up' && apps_were_running=1
+  # No `| grep -q` here: under pipefail grep's early exit can fail the pipeline, and the script
+  # would stop apps someone else started.
+  apps_status=$(bash infra/apps.sh status)
+  [[ $apps_status =~ api\ +up ]] && apps_were_running=1
   set -a
   # shellcheck disable=SC1091
   source "$HARBOR_DATA/dev.env"
@@ -52,8 +57,14 @@ if [[ ${SKIP_E2E:-0} != 1 ]]; then
     echo "::: e2e FAILED: the apps did not start"
     status=1
   fi
+  # Schemathesis against the OpenAPI document (its own API process; the worker is shared).
+  [[ ${SKIP_FUZZ:-0} == 1 ]] || run fuzz bash infra/fuzz.sh
   ((apps_were_running)) || { bash infra/apps.sh down; rm -f "$HARBOR_DATA/overrides.env"; }
 fi
+
+# The fast chaos scenarios (races, kill -9 of worker/API/consumers): their own processes, database
+# and task queue on the running stack.
+[[ ${SKIP_CHAOS:-0} == 1 ]] || run chaos-fast node_modules/.bin/tsx chaos/run.ts --fast
 
 if [[ ${SKIP_LINT_INFRA:-0} != 1 ]]; then
   run lint-infra bash infra/lint.sh
