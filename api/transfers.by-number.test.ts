@@ -12,22 +12,18 @@ import { createActivities } from '../activities';
 import { createLedgerService } from '../activities/ledger/ledger.service';
 import { customers } from '../db/schema/customers';
 import { transfers } from '../db/schema/transfers';
-import { createKafka } from '../platform/kafka';
 import { createLogger } from '../platform/logger';
-import { uniqueTaskQueue, withWorker, workflowEnv } from '../test/harness';
+import { uniqueTaskQueue, withWorker } from '../test/harness';
 import { expectLedgerBalanced } from '../test/ledger';
 import { newId } from './lib/crypto';
-import {
-  createTestAccount,
-  startTestApp,
-  type TestApp,
-  type TestUser,
-} from './testing/app-fixture';
+import { createTestAccount, type TestApp, type TestUser } from './testing/app-fixture';
+import { startTransferTestApp, type TransferTestApp } from './testing/transfer-app';
 
 jest.setTimeout(120_000);
 
 let env: TestWorkflowEnvironment;
 let t: TestApp;
+let app: TransferTestApp;
 let producer: Producer;
 let alice: TestUser;
 let bob: TestUser;
@@ -40,19 +36,8 @@ const bobEurNumber = `8${runTag}002`;
 const taskQueue = uniqueTaskQueue('api-transfers-by-number');
 
 beforeAll(async () => {
-  env = await workflowEnv('existing');
-  t = await startTestApp(
-    {},
-    {
-      temporal: async () => env.client,
-      config: { TEMPORAL_TASK_QUEUE: taskQueue, TRANSFER_HOLD_WAIT_MS: 60_000 },
-    },
-  );
-  producer = createKafka(t.config.KAFKA_BROKERS, 'api-transfers-by-number-test').producer({
-    idempotent: true,
-    maxInFlightRequests: 1,
-  });
-  await producer.connect();
+  app = await startTransferTestApp(taskQueue, 'api-transfers-by-number-test');
+  ({ env, t, producer } = app);
   [alice, bob] = await Promise.all([t.customer(), t.customer()]);
   await t.database.db
     .update(customers)
@@ -80,9 +65,7 @@ beforeAll(async () => {
   });
 });
 afterAll(async () => {
-  await producer?.disconnect();
-  await t?.close();
-  await env?.teardown();
+  await app?.close();
 });
 
 const post = (payload: object, key: string) =>

@@ -8,20 +8,16 @@ import type { Producer } from 'kafkajs';
 import type { AddressInfo } from 'node:net';
 import { createActivities } from '../activities';
 import { expectLedgerBalanced } from '../test/ledger';
-import { uniqueTaskQueue, withWorker, workflowEnv } from '../test/harness';
-import { createKafka } from '../platform/kafka';
+import { uniqueTaskQueue, withWorker } from '../test/harness';
 import { createLogger } from '../platform/logger';
-import {
-  createTestAccount,
-  startTestApp,
-  type TestApp,
-  type TestUser,
-} from './testing/app-fixture';
+import { createTestAccount, type TestApp, type TestUser } from './testing/app-fixture';
+import { startTransferTestApp, type TransferTestApp } from './testing/transfer-app';
 
 jest.setTimeout(120_000);
 
 let env: TestWorkflowEnvironment;
 let t: TestApp;
+let app: TransferTestApp;
 let producer: Producer;
 let alice: TestUser;
 let bob: TestUser;
@@ -31,27 +27,14 @@ let bobAcc: string;
 const taskQueue = uniqueTaskQueue('api-transfers');
 
 beforeAll(async () => {
-  env = await workflowEnv('existing');
-  t = await startTestApp(
-    {},
-    {
-      temporal: async () => env.client,
-      config: { TEMPORAL_TASK_QUEUE: taskQueue, TRANSFER_HOLD_WAIT_MS: 60_000 },
-    },
-  );
-  producer = createKafka(t.config.KAFKA_BROKERS, 'api-transfers-test').producer({
-    idempotent: true,
-    maxInFlightRequests: 1,
-  });
-  await producer.connect();
+  app = await startTransferTestApp(taskQueue, 'api-transfers-test');
+  ({ env, t, producer } = app);
   [alice, bob, support] = await Promise.all([t.customer(), t.customer(), t.support()]);
   aliceAcc = await createTestAccount(t.database.db, alice.customerId, { fund: 20_000_000n });
   bobAcc = await createTestAccount(t.database.db, bob.customerId);
 });
 afterAll(async () => {
-  await producer?.disconnect();
-  await t?.close();
-  await env?.teardown();
+  await app?.close();
 });
 
 const post = (user: TestUser, url: string, payload: object, key?: string) =>

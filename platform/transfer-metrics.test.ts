@@ -10,15 +10,10 @@ import type { AddressInfo } from 'node:net';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import type { Producer } from 'kafkajs';
 import { createActivities } from '../activities';
-import {
-  createTestAccount,
-  startTestApp,
-  type TestApp,
-  type TestUser,
-} from '../api/testing/app-fixture';
-import { uniqueTaskQueue, withWorker, workflowEnv } from '../test/harness';
+import { createTestAccount, type TestApp, type TestUser } from '../api/testing/app-fixture';
+import { startTransferTestApp, type TransferTestApp } from '../api/testing/transfer-app';
+import { uniqueTaskQueue, withWorker } from '../test/harness';
 import { expectLedgerBalanced } from '../test/ledger';
-import { createKafka } from './kafka';
 import { createLogger } from './logger';
 import { installMetricSources } from './metric-sources';
 import { registry, serveMetrics } from './metrics';
@@ -27,25 +22,15 @@ jest.setTimeout(180_000);
 
 let env: TestWorkflowEnvironment;
 let t: TestApp;
+let app: TransferTestApp;
 let producer: Producer;
 let metricsServer: http.Server;
 let uninstallSources: () => void = () => undefined;
 const taskQueue = uniqueTaskQueue('transfer-metrics');
 
 beforeAll(async () => {
-  env = await workflowEnv('existing');
-  t = await startTestApp(
-    {},
-    {
-      temporal: async () => env.client,
-      config: { TEMPORAL_TASK_QUEUE: taskQueue, TRANSFER_HOLD_WAIT_MS: 60_000 },
-    },
-  );
-  producer = createKafka(t.config.KAFKA_BROKERS, 'transfer-metrics-test').producer({
-    idempotent: true,
-    maxInFlightRequests: 1,
-  });
-  await producer.connect();
+  app = await startTransferTestApp(taskQueue, 'transfer-metrics-test');
+  ({ env, t, producer } = app);
   // What bin/worker.ts does: Postgres-backed gauges, served on the worker's metrics port.
   uninstallSources = installMetricSources(t.database.db, { ttlMs: 0 });
   metricsServer = await serveMetrics({ port: 0, host: '127.0.0.1' });
@@ -53,9 +38,7 @@ beforeAll(async () => {
 afterAll(async () => {
   uninstallSources();
   await new Promise((r) => metricsServer?.close(r));
-  await producer?.disconnect();
-  await t?.close();
-  await env?.teardown();
+  await app?.close();
 });
 
 /** A counter's value from the registry (0 when the series does not exist yet). */

@@ -13,16 +13,11 @@ import type { AddressInfo } from 'node:net';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import type { Producer } from 'kafkajs';
 import { createActivities } from '../../activities';
-import { createKafka } from '../../platform/kafka';
 import { createLogger } from '../../platform/logger';
 import { expectLedgerBalanced } from '../../test/ledger';
-import { uniqueTaskQueue, withWorker, workflowEnv } from '../../test/harness';
-import {
-  createTestAccount,
-  startTestApp,
-  type TestApp,
-  type TestUser,
-} from '../testing/app-fixture';
+import { uniqueTaskQueue, withWorker } from '../../test/harness';
+import { createTestAccount, type TestApp, type TestUser } from '../testing/app-fixture';
+import { startTransferTestApp, type TransferTestApp } from '../testing/transfer-app';
 
 jest.setTimeout(240_000);
 
@@ -30,34 +25,22 @@ const SAGA_ORDER = ['PENDING', 'FUNDS_HELD', 'AWAITING_REVIEW', 'POSTING', 'COMP
 
 let env: TestWorkflowEnvironment;
 let t: TestApp;
+let app: TransferTestApp;
 let producer: Producer;
 let base: string;
 const taskQueue = uniqueTaskQueue('api-sse');
 const openStreams: SseStream[] = [];
 
 beforeAll(async () => {
-  env = await workflowEnv('existing');
-  t = await startTestApp(
-    {},
-    {
-      temporal: async () => env.client,
-      config: { TEMPORAL_TASK_QUEUE: taskQueue, TRANSFER_HOLD_WAIT_MS: 60_000 },
-    },
-  );
-  producer = createKafka(t.config.KAFKA_BROKERS, 'api-sse-test').producer({
-    idempotent: true,
-    maxInFlightRequests: 1,
-  });
-  await producer.connect();
+  app = await startTransferTestApp(taskQueue, 'api-sse-test');
+  ({ env, t, producer } = app);
   await t.app.listen({ port: 0, host: '127.0.0.1' });
   base = `http://127.0.0.1:${(t.app.server.address() as AddressInfo).port}/api/v1`;
 });
 afterAll(async () => {
   // An open stream would keep app.close() waiting for its connection.
   for (const s of openStreams) s.abort();
-  await producer?.disconnect();
-  await t?.close();
-  await env?.teardown();
+  await app?.close();
 });
 
 interface Frame {
