@@ -151,7 +151,7 @@ const scheduledPaymentsRoutes: FastifyPluginAsyncTypebox = async (app) => {
           },
           { additionalProperties: false },
         ),
-        response: { 201: ScheduleView, ...errors(403, 422, 503) },
+        response: { 201: ScheduleView, ...errors(403, 404, 422, 503) },
       },
     },
     async (request, reply) => {
