@@ -30,7 +30,12 @@ export function MonthlyChart({ entries, currency }: { entries: Entry[]; currency
                 formatMoney(Math.round(v), currency).replace(/\.\d+$/, '')
               }
             />
-            <Tooltip formatter={(v) => formatMoney(Math.round(Number(v)), currency)} />
+            <Tooltip
+              formatter={(v) => formatMoney(Math.round(Number(v)), currency)}
+              // Recharts colours tooltip text with the series fill, too light to read (axe
+              // color-contrast): keep the text in the body colour.
+              itemStyle={{ color: '#1f2937' }}
+            />
             <Legend />
             <Bar
               isAnimationActive={false}
