@@ -12,6 +12,7 @@ import { createKycActivities } from './kyc/kyc.activities';
 import { createAccountActivities } from './accounts/accounts.activities';
 import { createScheduleActivities } from './schedules/schedules.activities';
 import { createTransferActivities } from './transfers/transfers.activities';
+import { createReversalActivities } from './transfers/reversal.activities';
 
 export function createActivities(_deps: ActivityDeps) {
   return {
@@ -30,6 +31,7 @@ export function createActivities(_deps: ActivityDeps) {
     ...createAccountActivities({ db: _deps.db }),
     ...createScheduleActivities({ db: _deps.db }),
     ...createTransferActivities({ db: _deps.db }),
+    ...createReversalActivities({ db: _deps.db }),
   };
 }
 

@@ -29,6 +29,8 @@ export function isOpaqueId(value: unknown, kind?: IdKind): value is string {
 
 export const workflowIds = {
   transfer: (transferId: string) => `transfer-${transferId}`,
+  /** Support's reversal of a completed transfer (one id per transfer: a rerun replays). */
+  transferReversal: (transferId: string) => `transfer-reversal-${transferId}`,
   kyc: (customerId: string) => `kyc-${customerId}`,
   accountOpening: (accountId: string) => `account-opening-${accountId}`,
   scheduledPayment: (scheduleId: string) => `scheduled-payment-${scheduleId}`,

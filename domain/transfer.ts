@@ -9,6 +9,8 @@ export const TRANSFER_STATUSES = [
   'CANCELLED',
   'REJECTED',
   'FAILED',
+  /** A COMPLETED transfer that support reversed (transferReversalWorkflow): the money went back. */
+  'REVERSED',
 ] as const;
 export type TransferStatus = (typeof TRANSFER_STATUSES)[number];
 
@@ -17,6 +19,7 @@ export const TERMINAL_TRANSFER_STATUSES: readonly TransferStatus[] = [
   'CANCELLED',
   'REJECTED',
   'FAILED',
+  'REVERSED',
 ];
 
 export function isTerminalTransferStatus(status: TransferStatus): boolean {
@@ -71,7 +74,7 @@ export interface ScoreTransferInput {
 
 /** What happened to a transfer, for the thin notify activity (activities/notify). */
 export type TransferNotificationKind =
-  'completed' | 'failed' | 'cancelled' | 'rejected' | 'awaiting_review';
+  'completed' | 'failed' | 'cancelled' | 'rejected' | 'awaiting_review' | 'reversed';
 
 /** Input of `notifyTransferParties`: idempotent per (transferId, kind, party). */
 export interface NotifyTransferPartiesInput {

@@ -410,6 +410,20 @@ describe('TransferWorkflow events on Kafka, per saga path', () => {
     });
   });
 
+  it('failed at validation (source frozen before the start): only failed, nothing held', async () => {
+    const p = await parties(10_000n);
+    await fx.ledger.setAccountStatus(p.from, 'FROZEN');
+    await withWorker(env, { activities }, async (taskQueue) => {
+      const t = transferInput(p, 1_000n);
+      await startTransfer(env.client, t, { taskQueue, waitMs: 30_000 });
+      const final = await result(t.transferId);
+      expect([final.status, final.failureCode]).toEqual(['FAILED', 'ACCOUNT_FROZEN']);
+      // Refused before any hold (patch transfer-refusal-event-v1): its outcome is still announced.
+      await expectEvents(t, ['transfer.failed'], [], 'ACCOUNT_FROZEN');
+      await expectBalances(p, final, 10_000n, 0n);
+    });
+  });
+
   it('failed with compensation (source frozen during review, posting refused): hold voided', async () => {
     const p = await parties(REVIEW_AMOUNT);
     await withWorker(env, { activities }, async (taskQueue) => {

@@ -510,7 +510,9 @@ export async function transferWorkflow(
     state.failureCode = stop.code;
     state.failureMessage = stop.message;
     setStatus(stop.outcome, stop.code ?? undefined);
-    if (validated) {
+    // A transfer refused by validation (before any hold) is announced too: transfer.failed with
+    // its code, so consumers and the sender hear of every outcome. Older runs did not emit it.
+    if (validated || patched('transfer-refusal-event-v1')) {
       const type = `transfer.${stop.outcome.toLowerCase()}` as EventType;
       emit(type, {
         ...(stop.code !== null && { failureCode: stop.code }),

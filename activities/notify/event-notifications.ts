@@ -17,6 +17,13 @@ const TRANSFER_TEMPLATES: Record<TransferNotificationKind, TemplateName> = {
   cancelled: 'transfer_cancelled',
   rejected: 'transfer_rejected',
   awaiting_review: 'transfer_under_review',
+  reversed: 'transfer_reversed',
+};
+
+/** The payee's own notice, for outcomes that touch the payee's account. */
+const PAYEE_TEMPLATES: Partial<Record<TransferNotificationKind, TemplateName>> = {
+  completed: 'transfer_received',
+  reversed: 'transfer_reversal_debited',
 };
 
 export function transferNotifications(
@@ -42,15 +49,12 @@ export function transferNotifications(
       sourceEventId,
     },
   ];
-  if (
-    input.kind === 'completed' &&
-    input.toCustomerId &&
-    input.toCustomerId !== input.fromCustomerId
-  ) {
+  const payeeTemplate = PAYEE_TEMPLATES[input.kind];
+  if (payeeTemplate && input.toCustomerId && input.toCustomerId !== input.fromCustomerId) {
     out.push({
-      id: notificationId(source, 'transfer_received', input.toCustomerId),
+      id: notificationId(source, payeeTemplate, input.toCustomerId),
       customerId: input.toCustomerId,
-      template: 'transfer_received',
+      template: payeeTemplate,
       vars,
       sourceEventId,
     });
@@ -106,10 +110,11 @@ export async function notificationsForEvent(
     case 'transfer.completed':
     case 'transfer.failed':
     case 'transfer.cancelled':
-    case 'transfer.rejected': {
+    case 'transfer.rejected':
+    case 'transfer.reversed': {
       const kind = type.slice('transfer.'.length) as TransferNotificationKind;
       const toCustomerId =
-        kind === 'completed'
+        kind in PAYEE_TEMPLATES
           ? (str(d.toCustomerId) ?? (await accountOwner(db, String(d.toAccountId))))
           : undefined;
       return transferNotifications(

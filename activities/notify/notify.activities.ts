@@ -53,7 +53,9 @@ export function createNotifyActivities(deps: NotifyActivityDeps) {
     ): Promise<{ notificationIds: string[] }> {
       const toCustomerId =
         input.toCustomerId ??
-        (input.kind === 'completed' ? await accountOwner(deps.db, input.toAccountId) : undefined);
+        (input.kind === 'completed' || input.kind === 'reversed'
+          ? await accountOwner(deps.db, input.toAccountId)
+          : undefined);
       const ids = await service.notify(transferNotifications({ ...input, toCustomerId }));
       return { notificationIds: ids };
     },

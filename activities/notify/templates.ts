@@ -33,6 +33,8 @@ export const TEMPLATES = {
   transfer_failed: 'transfers',
   transfer_cancelled: 'transfers',
   transfer_rejected: 'transfers',
+  transfer_reversed: 'transfers',
+  transfer_reversal_debited: 'security',
   transfer_under_review: 'security',
   fraud_review: 'security',
   fraud_blocked: 'security',
@@ -104,6 +106,16 @@ function text(template: TemplateName, v: TemplateVars): { title: string; body: s
       return {
         title: 'Transfer rejected',
         body: `Your transfer of ${amt} was rejected${v.reason ? ` (${v.reason})` : ''}${ref}. The held funds were released.`,
+      };
+    case 'transfer_reversed':
+      return {
+        title: 'Transfer reversed',
+        body: `Your transfer of ${amt} was reversed by the bank${ref}. The money is back in account ${v.fromAccountId}.`,
+      };
+    case 'transfer_reversal_debited':
+      return {
+        title: 'Incoming transfer reversed',
+        body: `A transfer of ${amt} into account ${v.toAccountId} was reversed by the bank and taken back${ref}. Contact support with any question.`,
       };
     case 'transfer_under_review':
       return {

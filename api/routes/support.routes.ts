@@ -13,7 +13,9 @@ import {
   rejectTransfer,
   retryTransfer,
 } from '../../activities/transfers/transfer.client';
+import { reverseTransfer } from '../../activities/transfers/reversal.client';
 import { listTransfers } from '../../activities/transfers/transfers.service';
+import { DomainError } from '../../domain/errors';
 import {
   TERMINAL_TRANSFER_STATUSES,
   TRANSFER_STATUSES,
@@ -24,7 +26,7 @@ import { decodeCursor, DEFAULT_PAGE_SIZE, encodeCursor } from '../lib/pagination
 import { temporalClient, workflowUrl } from '../lib/temporal';
 import { principalOf } from '../plugins/access';
 import { errors, Id, IdParams, Page, PageQuery, ReasonBody, Timestamp } from '../schemas/common';
-import { TransferView, viewOfRow, viewOfSnapshot } from './transfers.routes';
+import { loadTransfer, TransferView, viewOfRow, viewOfSnapshot } from './transfers.routes';
 
 const staff = ['support', 'ops'] as const;
 
@@ -145,6 +147,63 @@ const supportRoutes: FastifyPluginAsyncTypebox = async (app) => {
       },
     );
   }
+
+  app.post(
+    '/support/transfers/:id/reverse',
+    {
+      config: { access: { roles: staff, resource: { kind: 'transfer' } } },
+      schema: {
+        tags: ['support'],
+        summary: 'Reverse a COMPLETED transfer: the money goes back from the payee to the payer',
+        description:
+          'Runs the TransferReversalWorkflow (one per transfer; a repeat never moves money twice). ' +
+          "200: reversed (status REVERSED). 202: still running (poll the transfer). 409 INVALID_STATE: not COMPLETED. 422 INSUFFICIENT_FUNDS / ACCOUNT_FROZEN / ACCOUNT_CLOSED: the payee's account cannot give the money back; nothing moved. A `reason` is required and audited.",
+        params: IdParams,
+        body: ReasonBody,
+        response: { 200: SupportTransferView, 202: SupportTransferView, ...errors(409, 422, 503) },
+      },
+    },
+    async (request, reply) => {
+      const p = principalOf(request);
+      const { id } = request.params;
+      const client = await temporalClient(app);
+      const req = { actor: p.userId, reason: request.body.reason };
+      let outcome;
+      try {
+        outcome = await reverseTransfer(client, id, req, {
+          taskQueue: app.deps.config.TEMPORAL_TASK_QUEUE,
+        });
+      } catch (err) {
+        if (err instanceof DomainError) {
+          await recordAudit(db, {
+            actor: p.userId,
+            actorRoles: p.roles,
+            action: 'transfer.reverse_refused',
+            target: id,
+            reason: request.body.reason,
+            details: { code: err.code },
+          });
+        }
+        throw err;
+      }
+      await recordAudit(db, {
+        actor: p.userId,
+        actorRoles: p.roles,
+        action: 'transfer.reverse',
+        target: id,
+        reason: request.body.reason,
+        details: {
+          state: outcome.state,
+          ...(outcome.state === 'REVERSED' && {
+            ledgerTransferId: outcome.result.ledgerTransferId,
+          }),
+        },
+      });
+      const view = await loadTransfer(app, id);
+      if (outcome.state === 'RUNNING') reply.code(202);
+      return { ...view, temporalUrl: workflowUrl(app, outcome.workflowId) };
+    },
+  );
 
   app.get(
     '/support/audit',

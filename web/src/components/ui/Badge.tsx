@@ -21,6 +21,7 @@ const STATUS_TONES: Record<string, Tone> = {
   FAILED: 'danger',
   REJECTED: 'danger',
   CANCELLED: 'neutral',
+  REVERSED: 'neutral',
   CLOSED: 'neutral',
   SKIPPED: 'warning',
 };

@@ -12,9 +12,16 @@ export const TRANSFER_STATUSES = [
   'CANCELLED',
   'REJECTED',
   'FAILED',
+  'REVERSED',
 ] as const;
 export type TransferStatus = (typeof TRANSFER_STATUSES)[number];
-export const TERMINAL: readonly string[] = ['COMPLETED', 'CANCELLED', 'REJECTED', 'FAILED'];
+export const TERMINAL: readonly string[] = [
+  'COMPLETED',
+  'CANCELLED',
+  'REJECTED',
+  'FAILED',
+  'REVERSED',
+];
 /** Cancel is allowed until posting starts (the API answers 409 CANNOT_CANCEL after). */
 export const CANCELLABLE: readonly string[] = ['PENDING', 'FUNDS_HELD', 'AWAITING_REVIEW'];
 

@@ -25,6 +25,8 @@ const STATUS_WORDS: Record<string, string> = {
   CANCELLED: 'This transfer was cancelled. The reserved money is available again.',
   REJECTED: plainForCode('REVIEW_REJECTED')!,
   FAILED: 'This transfer failed and no money was moved.',
+  REVERSED:
+    'This transfer was completed, then reversed by the bank: the money went back to the sender.',
 };
 
 export function TransferStatusCard({ id, accounts }: { id: string; accounts: OwnAccount[] }) {

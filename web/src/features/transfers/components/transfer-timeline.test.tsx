@@ -69,6 +69,24 @@ describe('transfer status timeline', () => {
     ]);
   });
 
+  it('shows a reversed transfer as completed, then reversed by the bank', () => {
+    const steps = transferSteps('REVERSED', [
+      at('PENDING', 0),
+      at('FUNDS_HELD', 1),
+      at('POSTING', 2),
+      at('COMPLETED', 3),
+      at('REVERSED', 5),
+    ]);
+    expect(states(steps)).toEqual([
+      'PENDING:done',
+      'FUNDS_HELD:done',
+      'POSTING:done',
+      'COMPLETED:done',
+      'REVERSED:done',
+    ]);
+    expect(steps.at(-1)?.label).toBe('Reversed by the bank');
+  });
+
   it('puts needs-attention after the last step reached', () => {
     expect(
       states(

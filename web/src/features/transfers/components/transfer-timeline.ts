@@ -12,6 +12,7 @@ const LABELS: Record<string, string> = {
   CANCELLED: 'Cancelled',
   REJECTED: 'Declined after review',
   FAILED: 'Failed',
+  REVERSED: 'Reversed by the bank',
 };
 
 const FAILED_END = ['CANCELLED', 'REJECTED', 'FAILED'];
@@ -39,6 +40,8 @@ export function transferSteps(status: string, timeline: TimelineEntry[]): Timeli
   });
 
   if (status === 'COMPLETED') return base.map((s) => step(s, 'done'));
+  // Completed, then taken back by the bank: every step happened, and the reversal ends it.
+  if (status === 'REVERSED') return [...base.map((s) => step(s, 'done')), step('REVERSED', 'done')];
 
   if (FAILED_END.includes(status)) {
     const done = base.filter((s) => s !== 'COMPLETED' && reached.has(s) && s !== status);
