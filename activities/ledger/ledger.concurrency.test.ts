@@ -1,4 +1,5 @@
 import { isDomainError } from '../../domain/errors';
+import { createLedgerService } from './ledger.service';
 import {
   createFundedAccount,
   expectLedgerBalanced,
@@ -112,6 +113,76 @@ describe('ledger under concurrency', () => {
     );
     expect(results.filter((r) => !r.replayed)).toHaveLength(1);
     expect((await ledger.getBalances(a)).posted).toBe(30n);
+    await expectLedgerBalanced(db);
+  });
+
+  it('batched single transfers: each gets its own outcome, and a refusal never undoes the others', async () => {
+    const a = await createFundedAccount(ledger, { balance: 100n });
+    const b = await createFundedAccount(ledger);
+    const frozen = await createFundedAccount(ledger, { balance: 5n });
+    await ledger.setAccountStatus(frozen, 'FROZEN');
+    const taken = uniqueId('ltr', 'taken');
+    await ledger.createTransfer({
+      id: taken,
+      kind: 'single',
+      debitAccountId: a,
+      creditAccountId: b,
+      amount: 1n,
+      currency: 'USD',
+    });
+    const single = (id: string, debit: string, amount = 1n) =>
+      ledger.createTransfer({
+        id,
+        kind: 'single',
+        debitAccountId: debit,
+        creditAccountId: b,
+        amount,
+        currency: 'USD',
+      });
+    // One burst: 150 transfers of 1 against the 99 left, a frozen source, a reused id with another
+    // amount, and the same new id from a second service instance (its own batches) racing ours.
+    const other = createLedgerService(db);
+    const shared = uniqueId('ltr', 'shared');
+    const results = await Promise.allSettled([
+      ...Array.from({ length: 150 }, (_, i) => single(uniqueId('ltr', `b${i}_`), a)),
+      single(uniqueId('ltr', 'frozen'), frozen),
+      single(taken, a, 2n),
+      other.createTransfer({
+        id: shared,
+        kind: 'single',
+        debitAccountId: b,
+        creditAccountId: a,
+        amount: 1n,
+        currency: 'USD',
+      }),
+      ledger.createTransfer({
+        id: shared,
+        kind: 'single',
+        debitAccountId: b,
+        creditAccountId: a,
+        amount: 1n,
+        currency: 'USD',
+      }),
+    ]);
+    const codes = results.map((r) => (r.status === 'fulfilled' ? 'ok' : codeOf(r.reason)));
+    const burst = codes.slice(0, 150);
+    // The shared transfer credits `a` by 1, possibly before some of the burst: 99 or 100 fit.
+    expect(burst.filter((c) => c === 'ok').length).toBeGreaterThanOrEqual(99);
+    expect(burst.filter((c) => c === 'ok').length).toBeLessThanOrEqual(100);
+    expect(new Set(burst.filter((c) => c !== 'ok'))).toEqual(new Set(['INSUFFICIENT_FUNDS']));
+    expect(codes.slice(150, 152)).toEqual([
+      'ACCOUNT_FROZEN',
+      'TRANSFER_EXISTS_WITH_DIFFERENT_FIELDS',
+    ]);
+    const sharedResults = results.slice(152).map((r) => (r.status === 'fulfilled' ? r.value : r));
+    expect(sharedResults.map((r) => ('replayed' in r ? r.replayed : r)).sort()).toEqual([
+      false,
+      true,
+    ]);
+    const okCount = burst.filter((c) => c === 'ok').length;
+    expect((await ledger.getBalances(a)).posted).toBe(100n - 1n - BigInt(okCount) + 1n);
+    expect((await ledger.getBalances(a)).posted).toBeGreaterThanOrEqual(0n);
+    expect((await ledger.getBalances(frozen)).posted).toBe(5n);
     await expectLedgerBalanced(db);
   });
 });

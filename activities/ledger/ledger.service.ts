@@ -158,6 +158,24 @@ function isConstraintViolation(err: unknown, constraint: string): boolean {
   return (pg?.code === '23505' || pg?.code === '23514') && pg.constraint === constraint;
 }
 
+/** A `ledger_single_transfers` result row (o_* columns, raw pg values) as a ledger transfer. */
+function transferOfRow(row: Record<string, unknown>): LedgerTransfer {
+  const date = (v: unknown) => (v instanceof Date ? v : new Date(String(v)));
+  return {
+    id: String(row.o_id),
+    debitAccountId: String(row.o_debit),
+    creditAccountId: String(row.o_credit),
+    amount: BigInt(String(row.o_amount)),
+    currency: String(row.o_currency),
+    kind: String(row.o_kind) as LedgerTransfer['kind'],
+    pendingId: row.o_pending_id === null ? null : String(row.o_pending_id),
+    timeoutSeconds: row.o_timeout_seconds === null ? null : Number(row.o_timeout_seconds),
+    timeoutAt: row.o_timeout_at === null ? null : date(row.o_timeout_at),
+    reference: row.o_reference === null ? null : String(row.o_reference),
+    createdAt: date(row.o_created_at),
+  };
+}
+
 export function defaultFlags(kind: AccountKind): Required<AccountFlags> {
   return {
     debitsMustNotExceedCredits: kind === 'customer',
@@ -286,6 +304,10 @@ type ApplyOutcome =
   | { type: 'created'; transfer: LedgerTransfer }
   | { type: 'exists'; transfer: LedgerTransfer }
   | { type: 'expired'; pendingId: string };
+
+/** Single-phase batches: at most this many in flight per service, each of at most this many. */
+const MAX_BATCHES_IN_FLIGHT = 4;
+const MAX_BATCH_SIZE = 64;
 
 export function createLedgerService(db: Db) {
   const ensuredSettlement = new Set<string>();
@@ -598,8 +620,145 @@ export function createLedgerService(db: Db) {
     return { type: 'created', transfer: transfer! };
   }
 
+  // --- kind 'single': batched, one round trip per batch -----------------------------------------
+  // `ledger_single_transfers` (migration 0007) runs `apply`'s checks and writes for many transfers
+  // in one call and one transaction. Concurrent callers are grouped (group commit): a request
+  // waits at most for the batch in flight ahead of it, and gets its own result or DomainError.
+  interface QueuedSingle {
+    req: Normalized;
+    resolve: (result: TransferResult) => void;
+    reject: (err: unknown) => void;
+  }
+  const singles: QueuedSingle[] = [];
+  let batchesInFlight = 0;
+  let batchScheduled = false;
+
+  function createSingle(req: Normalized): Promise<TransferResult> {
+    return new Promise((resolve, reject) => {
+      singles.push({ req, resolve, reject });
+      scheduleBatch();
+    });
+  }
+
+  function scheduleBatch(): void {
+    if (batchScheduled || batchesInFlight >= MAX_BATCHES_IN_FLIGHT || singles.length === 0) return;
+    batchScheduled = true;
+    // Requests made in the same turn of the event loop join this batch.
+    setImmediate(() => {
+      batchScheduled = false;
+      if (batchesInFlight >= MAX_BATCHES_IN_FLIGHT || singles.length === 0) return;
+      const batch = singles.splice(0, MAX_BATCH_SIZE);
+      batchesInFlight += 1;
+      void runBatch(batch).finally(() => {
+        batchesInFlight -= 1;
+        scheduleBatch();
+      });
+      scheduleBatch();
+    });
+  }
+
+  async function callSingles(reqs: Normalized[]): Promise<Record<string, unknown>[]> {
+    const items = reqs.map((r) => ({
+      id: r.id,
+      debit: r.debitAccountId,
+      credit: r.creditAccountId,
+      amount: r.amount!.toString(),
+      currency: r.currency,
+      reference: r.reference ?? null,
+    }));
+    const res = await db.execute(
+      sql`select * from ledger_single_transfers(${JSON.stringify(items)}::jsonb)`,
+    );
+    return res.rows;
+  }
+
+  async function runBatch(batch: QueuedSingle[]): Promise<void> {
+    let rows: Record<string, unknown>[];
+    try {
+      rows = await callSingles(batch.map((b) => b.req));
+    } catch {
+      // The whole batch rolled back (a racing duplicate id, a CHECK): apply each on its own.
+      await Promise.all(batch.map((b) => singleAlone(b.req).then(b.resolve, b.reject)));
+      return;
+    }
+    await Promise.all(
+      batch.map((b, i) => {
+        const row = rows.find((r) => Number(r.o_idx) === i);
+        const result = row
+          ? singleResult(row, b.req)
+          : Promise.reject(new Error('ledger_single_transfers: missing result'));
+        return result.then(b.resolve, b.reject);
+      }),
+    );
+  }
+
+  /** One transfer in its own call (the fallback when its batch failed). */
+  async function singleAlone(req: Normalized): Promise<TransferResult> {
+    for (let attempt = 0; ; attempt++) {
+      let rows: Record<string, unknown>[];
+      try {
+        rows = await callSingles([req]);
+      } catch (err) {
+        // Same id raced on other accounts: the winner's row decides (replay or conflict).
+        if (isConstraintViolation(err, 'ledger_transfers_pkey') && attempt < 2) continue;
+        if (
+          isConstraintViolation(err, 'accounts_debits_limit') ||
+          isConstraintViolation(err, 'accounts_credits_limit')
+        ) {
+          throw fail('INSUFFICIENT_FUNDS', 'Insufficient funds', {});
+        }
+        throw err;
+      }
+      const row = rows[0];
+      if (!row) throw new Error('ledger_single_transfers returned no row');
+      return singleResult(row, req);
+    }
+  }
+
+  /** Maps one item's outcome to the generic path's result or DomainError. */
+  async function singleResult(
+    row: Record<string, unknown>,
+    req: Normalized,
+  ): Promise<TransferResult> {
+    const outcome = String(row.o_outcome);
+    const detail = typeof row.o_detail === 'string' ? row.o_detail : '';
+    switch (outcome) {
+      case 'created':
+        return { transfer: transferOfRow(row), replayed: false };
+      case 'exists': {
+        const existing = transferOfRow(row);
+        await assertSameFields(existing, req);
+        return { transfer: existing, replayed: true };
+      }
+      case 'ACCOUNT_NOT_FOUND':
+        throw fail('ACCOUNT_NOT_FOUND', `Account ${detail} not found`, { accountId: detail });
+      case 'CURRENCY_MISMATCH': {
+        const [debitCurrency, creditCurrency] = detail.split('/');
+        throw fail('CURRENCY_MISMATCH', 'Accounts and transfer must share one currency', {
+          debitCurrency,
+          creditCurrency,
+          currency: req.currency,
+        });
+      }
+      case 'ACCOUNT_CLOSED':
+        throw fail('ACCOUNT_CLOSED', `Account ${detail} is closed`, { accountId: detail });
+      case 'ACCOUNT_FROZEN':
+        throw fail('ACCOUNT_FROZEN', `Account ${detail} is frozen`, { accountId: detail });
+      case 'INSUFFICIENT_FUNDS':
+        throw fail('INSUFFICIENT_FUNDS', `Insufficient funds in ${detail}`, { accountId: detail });
+      case 'CREDITS_EXCEED_DEBITS':
+        throw fail('INSUFFICIENT_FUNDS', `Credits to ${detail} would exceed its debits`, {
+          accountId: detail,
+          limit: 'credits_must_not_exceed_debits',
+        });
+      default:
+        throw new Error(`ledger_single_transfers: unknown outcome ${outcome}`);
+    }
+  }
+
   async function createTransfer(input: CreateTransferInput): Promise<TransferResult> {
     const req = normalize(input);
+    if (req.kind === 'single') return createSingle(req);
     for (let attempt = 0; ; attempt++) {
       const existing = await findTransfer(db, req.id);
       if (existing) {
