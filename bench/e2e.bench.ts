@@ -16,6 +16,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { Client, Connection } from '@temporalio/client';
+import { writeWorkflowBundle } from '../platform/workflow-bundle';
 import type { TransferSnapshot } from '../workflows/transfer.messages';
 import { childEnv, dropDatabase, freshDatabase, openDatabase } from './lib/bench-env';
 import { averageProfiles, profileHistory, type HistoryProfile } from './lib/history';
@@ -104,6 +105,8 @@ export async function runE2eBench(opts: E2eOptions): Promise<E2eResult> {
   const workerCounts = path.join(countDir, 'worker.json');
   const apiCounts = path.join(countDir, 'api.json');
   const countPreload = ['--require', path.join(__dirname, 'lib', 'pg-count.js')];
+  // Built ahead, as a deployment does (`npm run build:workflows`): no webpack in the worker.
+  const workflowBundle = await writeWorkflowBundle(path.join(countDir, 'workflow-bundle.js'));
 
   log(`[e2e ${opts.label}] database ${dbName}, queue ${taskQueue}, API port ${apiPort}`);
   const dbUrl = await freshDatabase(dbName);
@@ -129,6 +132,7 @@ export async function runE2eBench(opts: E2eOptions): Promise<E2eResult> {
           METRICS_PORT: String(ports.worker),
           TEMPORAL_METRICS_BIND: `127.0.0.1:${ports.workerSdk}`,
           BENCH_PG_COUNT_FILE: workerCounts,
+          WORKFLOW_BUNDLE_PATH: workflowBundle,
           ...workerEnv,
         }),
         readyOutput: /worker started/,

@@ -71,6 +71,15 @@ async function main(): Promise<void> {
       ? { workflowBundle: { codePath: process.env.WORKFLOW_BUNDLE_PATH } }
       : { workflowsPath: require.resolve('../workflows') }),
     activities: createActivities({ db: database.db, redis, producer, config: cfg, logger }),
+    ...(cfg.WORKER_MAX_CACHED_WORKFLOWS !== undefined && {
+      maxCachedWorkflows: cfg.WORKER_MAX_CACHED_WORKFLOWS,
+    }),
+    ...(cfg.WORKER_MAX_CONCURRENT_ACTIVITIES !== undefined && {
+      maxConcurrentActivityTaskExecutions: cfg.WORKER_MAX_CONCURRENT_ACTIVITIES,
+    }),
+    ...(cfg.WORKER_MAX_CONCURRENT_WORKFLOW_TASKS !== undefined && {
+      maxConcurrentWorkflowTaskExecutions: cfg.WORKER_MAX_CONCURRENT_WORKFLOW_TASKS,
+    }),
     ...temporalWorkerTelemetry(),
     shutdownGraceTime: '10s',
   });

@@ -17,6 +17,10 @@ export const configSchema = z.object({
 
   DATABASE_URL: z.string().url().default('postgres://bank:bank@127.0.0.1:5433/bank'),
   DATABASE_POOL_SIZE: int(10),
+  /** Worker tuning (unset: the SDK's defaults). Sticky cache size bounds the worker's memory. */
+  WORKER_MAX_CACHED_WORKFLOWS: z.coerce.number().int().positive().optional(),
+  WORKER_MAX_CONCURRENT_ACTIVITIES: z.coerce.number().int().positive().optional(),
+  WORKER_MAX_CONCURRENT_WORKFLOW_TASKS: z.coerce.number().int().min(2).optional(),
   REDIS_URL: z.string().url().default('redis://127.0.0.1:6380'),
   KAFKA_BROKERS: z
     .string()

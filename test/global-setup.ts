@@ -5,9 +5,8 @@
  * - the workflow bundle, built once so every test file reuses it instead of re-running webpack.
  * Both are handed to the test workers through environment variables.
  */
-import { bundleWorkflowCode } from '@temporalio/worker';
+import { writeWorkflowBundle } from '../platform/workflow-bundle';
 import { randomBytes } from 'node:crypto';
-import fs from 'node:fs/promises';
 import path from 'node:path';
 import { Client } from 'pg';
 import { createDatabase, runMigrations } from '../db/client';
@@ -33,18 +32,6 @@ export default async function globalSetup(): Promise<void> {
   await database.close();
 
   const bundlePath = path.join(REPO_ROOT, '.data', 'test', `workflow-bundle-${runId}.js`);
-  const { code } = await bundleWorkflowCode({
-    workflowsPath: require.resolve('../workflows'),
-    logger: {
-      trace() {},
-      debug() {},
-      info() {},
-      warn() {},
-      error: console.error,
-      log() {},
-    } as never,
-  });
-  await fs.mkdir(path.dirname(bundlePath), { recursive: true });
-  await fs.writeFile(bundlePath, code);
+  await writeWorkflowBundle(bundlePath, { tracing: false });
   process.env.WORKFLOW_BUNDLE_PATH = bundlePath;
 }

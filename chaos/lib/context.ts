@@ -8,7 +8,7 @@ import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { Client as TemporalClient, Connection } from '@temporalio/client';
-import { bundleWorkflowCode } from '@temporalio/worker';
+import { writeWorkflowBundle } from '../../platform/workflow-bundle';
 import { Kafka, logLevel } from 'kafkajs';
 import { Client as PgClient } from 'pg';
 import { createLedgerService, type LedgerService } from '../../activities/ledger/ledger.service';
@@ -100,11 +100,7 @@ export async function createRunContext(opts: {
   log(`run ${runId}: database ${dbName}, logs ${runDir}/logs`);
 
   const bundlePath = path.join(runDir, 'workflow-bundle.js');
-  const { code } = await bundleWorkflowCode({
-    workflowsPath: require.resolve('../../workflows'),
-    logger: { trace() {}, debug() {}, info() {}, warn() {}, error: console.error, log() {} },
-  });
-  fs.writeFileSync(bundlePath, code);
+  await writeWorkflowBundle(bundlePath, { tracing: false });
 
   const smtp = await startFakeSmtp();
   const ports = appPorts();
