@@ -19,11 +19,7 @@
  *    uses a new resource kind, add its fixture there.
  * Details and examples: api/README.md.
  */
-import {
-  registerAjvFormats,
-  TypeBoxValidatorCompiler,
-  type TypeBoxTypeProvider,
-} from '@fastify/type-provider-typebox';
+import { registerAjvFormats, type TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import Fastify, { type FastifyInstance, type FastifyPluginAsync } from 'fastify';
 import { randomUUID } from 'node:crypto';
 import { createLogger } from '../platform/logger';
@@ -36,6 +32,7 @@ import openapiPlugin from './plugins/openapi';
 import rateLimitPlugin from './plugins/rate-limit';
 import securityPlugin from './plugins/security';
 import resourcesPlugin from './plugins/resources';
+import { validatorCompiler } from './lib/validator';
 import accountsRoutes from './routes/accounts.routes';
 import authRoutes from './routes/auth.routes';
 import opsRoutes from './routes/ops.routes';
@@ -89,7 +86,7 @@ export async function buildApp(deps: AppDeps, options: AppOptions = {}): Promise
     frameworkErrors,
     trustProxy: process.env.TRUST_PROXY === 'true',
   }).withTypeProvider<TypeBoxTypeProvider>();
-  app.setValidatorCompiler(TypeBoxValidatorCompiler);
+  app.setValidatorCompiler(validatorCompiler);
 
   app.decorate('deps', deps);
   app.decorate('appOptions', { ...options, redisPrefix: options.redisPrefix ?? 'hb:' });

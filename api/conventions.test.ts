@@ -245,9 +245,13 @@ describe('validation: every money POST rejects bad input with 400 and changes no
   for (const route of routes) {
     for (const [label, mutate] of bad) {
       it(`${route.name}: ${label} → 400`, async () => {
-        const auditBefore = await t.database.db
-          .select({ n: sql<number>`count(*)::int` })
-          .from(auditLog);
+        // Scoped to this route's actor: other suites write audit rows concurrently.
+        const auditCount = () =>
+          t.database.db
+            .select({ n: sql<number>`count(*)::int` })
+            .from(auditLog)
+            .where(eq(auditLog.actor, route.user().id));
+        const auditBefore = await auditCount();
         const res = await t.app.inject({
           method: 'POST',
           url: route.url,
@@ -263,9 +267,7 @@ describe('validation: every money POST rejects bad input with 400 and changes no
           .from(transfers)
           .where(eq(transfers.fromAccountId, from));
         expect(transferRows).toHaveLength(0);
-        const auditAfter = await t.database.db
-          .select({ n: sql<number>`count(*)::int` })
-          .from(auditLog);
+        const auditAfter = await auditCount();
         expect(auditAfter[0]!.n).toBe(auditBefore[0]!.n);
       });
     }

@@ -43,7 +43,14 @@ export interface ResourceRef {
 export type Access = { public: true } | { roles: readonly Role[]; resource?: ResourceRef };
 
 /** Resolves a resource id to its owning customer id; `undefined` when it does not exist. */
-export type OwnerResolver = (id: string) => Promise<string | null | undefined>;
+/**
+ * The owner of a resource (null: the bank's own; undefined: no such resource), or the owner with
+ * the row that was read to find it, kept on the request (`request.resource`) so the handler need
+ * not read it again.
+ */
+export type OwnerResolver = (
+  id: string,
+) => Promise<string | null | undefined | { owner: string | null; row: unknown }>;
 
 /** Temporal may connect after the API starts; routes ask for it when they need it. */
 export type TemporalProvider = () => Promise<TemporalClient>;
@@ -97,6 +104,8 @@ declare module 'fastify' {
   interface FastifyRequest {
     /** Set by the access plugin on every authenticated route. */
     principal: Principal | null;
+    /** The row the access check read for `config.access.resource` (see OwnerResolver). */
+    resource: unknown;
   }
   interface FastifyInstance {
     deps: AppDeps;

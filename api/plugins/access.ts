@@ -107,6 +107,7 @@ async function accessPlugin(app: FastifyInstance) {
   });
   app.decorate('routeTable', []);
   app.decorateRequest('principal', null);
+  app.decorateRequest('resource', null);
 
   app.addHook('onRoute', (route) => {
     const methods = Array.isArray(route.method) ? route.method : [route.method];
@@ -160,16 +161,18 @@ async function accessPlugin(app: FastifyInstance) {
     if (!access || isPublic(access) || !access.resource) return;
     const { kind, param = 'id' } = access.resource;
     const id = (request.params as Record<string, string | undefined>)[param];
-    const notFound = new DomainError(NOT_FOUND_CODE[kind] ?? 'NOT_FOUND', `No such ${kind}`, {
-      id,
-    });
-    if (!id) throw notFound;
+    // Built only when thrown: an error captures a stack trace, which costs on every request.
+    const notFound = () =>
+      new DomainError(NOT_FOUND_CODE[kind] ?? 'NOT_FOUND', `No such ${kind}`, { id });
+    if (!id) throw notFound();
     const resolve = resolvers.get(kind);
     if (!resolve) throw new Error(`No owner resolver registered for resource kind "${kind}"`);
-    const owner = await resolve(id);
-    if (owner === undefined) throw notFound;
+    const resolved = await resolve(id);
+    if (resolved === undefined) throw notFound();
+    const owner = typeof resolved === 'object' && resolved !== null ? resolved.owner : resolved;
     const principal = principalOf(request);
-    if (!isStaff(principal) && (owner === null || owner !== principal.customerId)) throw notFound;
+    if (!isStaff(principal) && (owner === null || owner !== principal.customerId)) throw notFound();
+    if (typeof resolved === 'object' && resolved !== null) request.resource = resolved.row;
   });
 }
 

@@ -3,7 +3,7 @@
  * account (ledger accounts), transfer (read model, then the live workflow), customer, user.
  * Other domains register theirs with `app.registerOwnerResolver(kind, fn)` in their route plugin.
  */
-import { eq } from 'drizzle-orm';
+import { eq, sql } from 'drizzle-orm';
 import type { FastifyInstance } from 'fastify';
 import fp from 'fastify-plugin';
 import { getTransferStatus } from '../../activities/transfers/transfer.client';
@@ -16,13 +16,16 @@ import { isOpaqueId } from '../../domain/ids';
 async function resourcesPlugin(app: FastifyInstance) {
   const { db } = app.deps.database;
 
+  // Prepared once (drizzle builds the SQL once); the row serves the handler too (request.resource).
+  const accountById = db
+    .select()
+    .from(accounts)
+    .where(eq(accounts.id, sql.placeholder('id')))
+    .prepare('api_account_by_id');
   app.registerOwnerResolver('account', async (id) => {
     if (!isOpaqueId(id, 'account')) return undefined;
-    const [row] = await db
-      .select({ customerId: accounts.customerId })
-      .from(accounts)
-      .where(eq(accounts.id, id));
-    return row ? row.customerId : undefined;
+    const [row] = await accountById.execute({ id });
+    return row ? { owner: row.customerId, row } : undefined;
   });
 
   app.registerOwnerResolver('transfer', async (id) => {

@@ -189,7 +189,11 @@ const accountsRoutes: FastifyPluginAsyncTypebox = async (app) => {
         response: { 200: AccountView },
       },
     },
-    async (request) => accountView(await ledger.getAccount(request.params.id)),
+    // The access check has just read this account's row (request.resource).
+    async (request) =>
+      accountView(
+        (request.resource as LedgerAccount | null) ?? (await ledger.getAccount(request.params.id)),
+      ),
   );
 
   app.get(
