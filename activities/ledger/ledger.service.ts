@@ -158,7 +158,7 @@ function isConstraintViolation(err: unknown, constraint: string): boolean {
   return (pg?.code === '23505' || pg?.code === '23514') && pg.constraint === constraint;
 }
 
-/** A `ledger_single_transfers` result row (o_* columns, raw pg values) as a ledger transfer. */
+/** A `ledger_create_transfers` result row (o_* columns, raw pg values) as a ledger transfer. */
 function transferOfRow(row: Record<string, unknown>): LedgerTransfer {
   const date = (v: unknown) => (v instanceof Date ? v : new Date(String(v)));
   return {
@@ -305,7 +305,7 @@ type ApplyOutcome =
   | { type: 'exists'; transfer: LedgerTransfer }
   | { type: 'expired'; pendingId: string };
 
-/** Single-phase batches: at most this many in flight per service, each of at most this many. */
+/** Single-phase and hold batches: at most this many in flight per service, each of at most this many. */
 const MAX_BATCHES_IN_FLIGHT = 4;
 const MAX_BATCH_SIZE = 64;
 
@@ -620,8 +620,8 @@ export function createLedgerService(db: Db) {
     return { type: 'created', transfer: transfer! };
   }
 
-  // --- kind 'single': batched, one round trip per batch -----------------------------------------
-  // `ledger_single_transfers` (migration 0007) runs `apply`'s checks and writes for many transfers
+  // --- kinds 'single' and 'pending': batched, one round trip per batch ---------------------------
+  // `ledger_create_transfers` (migration 0007) runs `apply`'s checks and writes for many transfers
   // in one call and one transaction. Concurrent callers are grouped (group commit): a request
   // waits at most for the batch in flight ahead of it, and gets its own result or DomainError.
   interface QueuedSingle {
@@ -660,14 +660,16 @@ export function createLedgerService(db: Db) {
   async function callSingles(reqs: Normalized[]): Promise<Record<string, unknown>[]> {
     const items = reqs.map((r) => ({
       id: r.id,
+      kind: r.kind,
       debit: r.debitAccountId,
       credit: r.creditAccountId,
       amount: r.amount!.toString(),
       currency: r.currency,
+      timeout: r.timeoutSeconds ?? null,
       reference: r.reference ?? null,
     }));
     const res = await db.execute(
-      sql`select * from ledger_single_transfers(${JSON.stringify(items)}::jsonb)`,
+      sql`select * from ledger_create_transfers(${JSON.stringify(items)}::jsonb)`,
     );
     return res.rows;
   }
@@ -686,7 +688,7 @@ export function createLedgerService(db: Db) {
         const row = rows.find((r) => Number(r.o_idx) === i);
         const result = row
           ? singleResult(row, b.req)
-          : Promise.reject(new Error('ledger_single_transfers: missing result'));
+          : Promise.reject(new Error('ledger_create_transfers: missing result'));
         return result.then(b.resolve, b.reject);
       }),
     );
@@ -710,7 +712,7 @@ export function createLedgerService(db: Db) {
         throw err;
       }
       const row = rows[0];
-      if (!row) throw new Error('ledger_single_transfers returned no row');
+      if (!row) throw new Error('ledger_create_transfers returned no row');
       return singleResult(row, req);
     }
   }
@@ -752,13 +754,13 @@ export function createLedgerService(db: Db) {
           limit: 'credits_must_not_exceed_debits',
         });
       default:
-        throw new Error(`ledger_single_transfers: unknown outcome ${outcome}`);
+        throw new Error(`ledger_create_transfers: unknown outcome ${outcome}`);
     }
   }
 
   async function createTransfer(input: CreateTransferInput): Promise<TransferResult> {
     const req = normalize(input);
-    if (req.kind === 'single') return createSingle(req);
+    if (req.kind === 'single' || req.kind === 'pending') return createSingle(req);
     for (let attempt = 0; ; attempt++) {
       const existing = await findTransfer(db, req.id);
       if (existing) {

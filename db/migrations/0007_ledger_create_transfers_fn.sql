@@ -1,14 +1,14 @@
--- Single-phase ledger transfers in one round trip, many per call (deposits, reversals,
--- settlement shards, and concurrent callers batched by the ledger service). For each item: the
--- same idempotency check, rules and writes as the service's `apply` for kind 'single'
+-- Single-phase transfers and holds (kinds 'single' and 'pending') in one round trip, many per
+-- call (concurrent callers are batched by the ledger service). For each item: the same
+-- idempotency check, rules and writes as the service's `apply` for those kinds
 -- (activities/ledger/ledger.service.ts), in Postgres. Every account of the batch is locked first,
 -- in id order, as every other ledger path locks: no deadlocks. Items apply in order, so a later
 -- item sees an earlier one's effect (and an earlier one's id: a replay).
 -- Business refusals come back as per-item outcome codes, not exceptions, so one refused item does
 -- not undo the others. A racing duplicate id or a balance CHECK still raises and aborts the batch;
 -- the caller then applies the items one by one.
--- p_items: [{"id","debit","credit","amount" (string),"currency","reference"}]
-CREATE OR REPLACE FUNCTION ledger_single_transfers(p_items jsonb) RETURNS TABLE (
+-- p_items: [{"id","kind","debit","credit","amount" (string),"currency","timeout","reference"}]
+CREATE OR REPLACE FUNCTION ledger_create_transfers(p_items jsonb) RETURNS TABLE (
   o_idx integer,
   o_outcome text,
   o_detail text,
@@ -32,6 +32,8 @@ DECLARE
   v_credit text;
   v_amount bigint;
   v_currency text;
+  v_kind text;
+  v_timeout integer;
   t ledger_transfers%ROWTYPE;
   d accounts%ROWTYPE;
   c accounts%ROWTYPE;
@@ -50,6 +52,8 @@ BEGIN
     v_credit := item ->> 'credit';
     v_amount := (item ->> 'amount')::bigint;
     v_currency := item ->> 'currency';
+    v_kind := item ->> 'kind';
+    v_timeout := (item ->> 'timeout')::integer;
     o_detail := NULL;
     SELECT * INTO t FROM ledger_transfers WHERE id = v_id;
     IF FOUND THEN
@@ -83,16 +87,26 @@ BEGIN
           ELSE d.id
         END;
       ELSE
-        INSERT INTO ledger_transfers (id, debit_account_id, credit_account_id, amount, currency, kind, reference)
-          VALUES (v_id, v_debit, v_credit, v_amount, v_currency, 'single', item ->> 'reference')
+        INSERT INTO ledger_transfers
+            (id, debit_account_id, credit_account_id, amount, currency, kind, timeout_seconds, timeout_at, reference)
+          VALUES (v_id, v_debit, v_credit, v_amount, v_currency, v_kind, v_timeout,
+            CASE WHEN v_timeout IS NOT NULL THEN clock_timestamp() + make_interval(secs => v_timeout) END,
+            item ->> 'reference')
           RETURNING * INTO t;
-        UPDATE accounts SET debits_posted = debits_posted + v_amount, updated_at = now()
-          WHERE id = v_debit RETURNING * INTO d;
-        UPDATE accounts SET credits_posted = credits_posted + v_amount, updated_at = now()
-          WHERE id = v_credit RETURNING * INTO c;
-        INSERT INTO ledger_entries (account_id, transfer_id, direction, amount, balance_after) VALUES
-          (v_debit, v_id, 'debit', v_amount, d.credits_posted - d.debits_posted),
-          (v_credit, v_id, 'credit', v_amount, c.credits_posted - c.debits_posted);
+        IF v_kind = 'pending' THEN
+          UPDATE accounts SET debits_pending = debits_pending + v_amount, updated_at = now()
+            WHERE id = v_debit;
+          UPDATE accounts SET credits_pending = credits_pending + v_amount, updated_at = now()
+            WHERE id = v_credit;
+        ELSE
+          UPDATE accounts SET debits_posted = debits_posted + v_amount, updated_at = now()
+            WHERE id = v_debit RETURNING * INTO d;
+          UPDATE accounts SET credits_posted = credits_posted + v_amount, updated_at = now()
+            WHERE id = v_credit RETURNING * INTO c;
+          INSERT INTO ledger_entries (account_id, transfer_id, direction, amount, balance_after) VALUES
+            (v_debit, v_id, 'debit', v_amount, d.credits_posted - d.debits_posted),
+            (v_credit, v_id, 'credit', v_amount, c.credits_posted - c.debits_posted);
+        END IF;
         o_outcome := 'created';
       END IF;
     END IF;
