@@ -67,8 +67,8 @@ async function main(): Promise<void> {
     connection,
     namespace: cfg.TEMPORAL_NAMESPACE,
     taskQueue: cfg.TEMPORAL_TASK_QUEUE,
-    ...(process.env.WORKFLOW_BUNDLE_PATH
-      ? { workflowBundle: { codePath: process.env.WORKFLOW_BUNDLE_PATH } }
+    ...(cfg.WORKFLOW_BUNDLE_PATH
+      ? { workflowBundle: { codePath: cfg.WORKFLOW_BUNDLE_PATH } }
       : { workflowsPath: require.resolve('../workflows') }),
     activities: createActivities({ db: database.db, redis, producer, config: cfg, logger }),
     ...(cfg.WORKER_MAX_CACHED_WORKFLOWS !== undefined && {

@@ -8,6 +8,9 @@ import { z } from 'zod';
 const bool = z.enum(['true', 'false', '1', '0']).transform((v) => v === 'true' || v === '1');
 const int = (def: number) => z.coerce.number().int().nonnegative().default(def);
 /** An optional string where an empty value (`FOO=` in .env) means unset. */
+/** Unset or empty: undefined (the library's default); else an integer ≥ min. */
+const optionalInt = (min: number) =>
+  z.preprocess((v) => (v === '' ? undefined : v), z.coerce.number().int().min(min).optional());
 const optionalString = z.preprocess((v) => (v === '' ? undefined : v), z.string().optional());
 
 export const configSchema = z.object({
@@ -18,9 +21,11 @@ export const configSchema = z.object({
   DATABASE_URL: z.string().url().default('postgres://bank:bank@127.0.0.1:5433/bank'),
   DATABASE_POOL_SIZE: int(10),
   /** Worker tuning (unset: the SDK's defaults). Sticky cache size bounds the worker's memory. */
-  WORKER_MAX_CACHED_WORKFLOWS: z.coerce.number().int().positive().optional(),
-  WORKER_MAX_CONCURRENT_ACTIVITIES: z.coerce.number().int().positive().optional(),
-  WORKER_MAX_CONCURRENT_WORKFLOW_TASKS: z.coerce.number().int().min(2).optional(),
+  /** A prebuilt workflow bundle (`npm run build:workflows`); unset: bundle at start-up. */
+  WORKFLOW_BUNDLE_PATH: optionalString,
+  WORKER_MAX_CACHED_WORKFLOWS: optionalInt(1),
+  WORKER_MAX_CONCURRENT_ACTIVITIES: optionalInt(1),
+  WORKER_MAX_CONCURRENT_WORKFLOW_TASKS: optionalInt(2),
   REDIS_URL: z.string().url().default('redis://127.0.0.1:6380'),
   KAFKA_BROKERS: z
     .string()
