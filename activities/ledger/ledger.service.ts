@@ -890,8 +890,18 @@ export function createLedgerService(db: Db) {
     return { account: existing, created: false };
   }
 
+  // The hot read (every transfer validates two accounts): built once, prepared per connection.
+  const accountById = db
+    .select()
+    .from(accounts)
+    .where(eq(accounts.id, sql.placeholder('id')))
+    .prepare('ledger_account_by_id');
+
   async function getAccount(accountId: string, executor: DbOrTx = db): Promise<LedgerAccount> {
-    const [row] = await executor.select().from(accounts).where(eq(accounts.id, accountId));
+    const [row] =
+      executor === db
+        ? await accountById.execute({ id: accountId })
+        : await executor.select().from(accounts).where(eq(accounts.id, accountId));
     if (!row) throw fail('ACCOUNT_NOT_FOUND', `Account ${accountId} not found`, { accountId });
     return row;
   }
