@@ -18,6 +18,7 @@ import { uniqueTaskQueue, withWorker } from '../test/harness';
 import { expectLedgerBalanced } from '../test/ledger';
 import { createTestAccount, type TestApp, type TestUser } from './testing/app-fixture';
 import { startTransferTestApp, type TransferTestApp } from './testing/transfer-app';
+import { eventually } from '../test/eventually';
 
 jest.setTimeout(180_000);
 
@@ -55,16 +56,6 @@ const get = (user: TestUser, url: string) =>
   t.app.inject({ method: 'GET', url: `/api/v1${url}`, headers: user.auth });
 const posted = async (user: TestUser, account: string): Promise<number> =>
   (await get(user, `/accounts/${account}`)).json().balances.posted;
-
-async function eventually<T>(fn: () => Promise<T>, ok: (v: T) => boolean, ms = 60_000): Promise<T> {
-  const deadline = Date.now() + ms;
-  for (;;) {
-    const v = await fn();
-    if (ok(v)) return v;
-    if (Date.now() > deadline) throw new Error(`not in time: ${JSON.stringify(v)}`);
-    await new Promise((r) => setTimeout(r, 200));
-  }
-}
 
 /** A transfer through the API, waited until it is COMPLETED. Returns its id. */
 async function completedTransfer(

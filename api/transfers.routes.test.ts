@@ -12,6 +12,7 @@ import { uniqueTaskQueue, withWorker } from '../test/harness';
 import { createLogger } from '../platform/logger';
 import { createTestAccount, type TestApp, type TestUser } from './testing/app-fixture';
 import { startTransferTestApp, type TransferTestApp } from './testing/transfer-app';
+import { eventually } from '../test/eventually';
 
 jest.setTimeout(120_000);
 
@@ -46,16 +47,6 @@ const post = (user: TestUser, url: string, payload: object, key?: string) =>
   });
 const get = (user: TestUser, url: string) =>
   t.app.inject({ method: 'GET', url: `/api/v1${url}`, headers: user.auth });
-
-async function eventually<T>(fn: () => Promise<T>, ok: (v: T) => boolean, ms = 30_000): Promise<T> {
-  const deadline = Date.now() + ms;
-  for (;;) {
-    const v = await fn();
-    if (ok(v)) return v;
-    if (Date.now() > deadline) throw new Error(`not in time: ${JSON.stringify(v)}`);
-    await new Promise((r) => setTimeout(r, 200));
-  }
-}
 
 it('transfers: create, replay, read, list, stream, refuse, review, cancel, support actions', async () => {
   const activities = createActivities({

@@ -36,6 +36,7 @@ import {
   WORKFLOW_INTERCEPTOR_MODULES,
 } from './telemetry-temporal';
 import { instrumentLoadedModules, startTracing, type Tracing } from './tracing';
+import { eventually } from '../test/eventually';
 
 jest.setTimeout(400_000);
 
@@ -99,16 +100,6 @@ afterAll(async () => {
   restoreModules();
   await tracing?.shutdown();
 });
-
-async function eventually<T>(fn: () => Promise<T> | T, ok: (v: T) => boolean, ms = 60_000) {
-  const deadline = Date.now() + ms;
-  for (;;) {
-    const v = await fn();
-    if (ok(v)) return v;
-    if (Date.now() > deadline) throw new Error('not in time');
-    await new Promise((r) => setTimeout(r, 200));
-  }
-}
 
 it('links HTTP → Temporal client → workflow → activities → Postgres/Redis/Kafka → consumer in one trace', async () => {
   const [alice, bob]: [TestUser, TestUser] = await Promise.all([t.customer(), t.customer()]);

@@ -18,6 +18,7 @@ import { expectLedgerBalanced } from '../test/ledger';
 import { createLogger } from './logger';
 import { installMetricSources } from './metric-sources';
 import { registry, serveMetrics } from './metrics';
+import { eventually } from '../test/eventually';
 
 jest.setTimeout(180_000);
 
@@ -62,16 +63,6 @@ function sample(text: string, name: string, labels: Record<string, string> = {})
       return Number(m[3]);
   }
   return NaN;
-}
-
-async function eventually<T>(fn: () => Promise<T>, ok: (v: T) => boolean, ms = 60_000): Promise<T> {
-  const deadline = Date.now() + ms;
-  for (;;) {
-    const v = await fn();
-    if (ok(v)) return v;
-    if (Date.now() > deadline) throw new Error(`not in time: ${JSON.stringify(v)}`);
-    await new Promise((r) => setTimeout(r, 200));
-  }
 }
 
 it('a completed and a rejected transfer move the counters, gauges and both /metrics endpoints', async () => {

@@ -19,21 +19,12 @@ import { createFundedAccount, expectLedgerBalanced, ledgerFixture, uniqueId } fr
 import { createRealTransferActivities } from '../test/transfer-real';
 import type { TransferSnapshot } from './transfer.messages';
 import type { transferWorkflow } from './transfer.workflow';
+import { eventually } from '../test/eventually';
 
 jest.setTimeout(120_000);
 
 const AMOUNT = 6_000_000n; // above the review threshold: the transfer waits in AWAITING_REVIEW
 const BALANCE = 10_000_000n;
-
-async function eventually<T>(fn: () => Promise<T>, ok: (v: T) => boolean): Promise<T> {
-  const deadline = Date.now() + 60_000;
-  for (;;) {
-    const v = await fn();
-    if (ok(v)) return v;
-    if (Date.now() > deadline) throw new Error(`condition not met in time: ${JSON.stringify(v)}`);
-    await new Promise((r) => setTimeout(r, 150));
-  }
-}
 
 describe('TransferWorkflow compensation on the real ledger', () => {
   let env: TestWorkflowEnvironment;

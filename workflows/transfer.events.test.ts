@@ -52,6 +52,7 @@ import { withWorker, workflowEnv } from '../test/harness';
 import { createFundedAccount, expectLedgerBalanced, ledgerFixture, uniqueId } from '../test/ledger';
 import type { TransferSnapshot } from './transfer.messages';
 import type { transferWorkflow } from './transfer.workflow';
+import { eventually } from '../test/eventually';
 
 jest.setTimeout(180_000);
 
@@ -129,16 +130,6 @@ afterAll(async () => {
   await env?.teardown();
   await fx.close();
 });
-
-async function eventually<T>(fn: () => Promise<T>, ok: (v: T) => boolean, ms = 60_000) {
-  const deadline = Date.now() + ms;
-  for (;;) {
-    const v = await fn();
-    if (ok(v)) return v;
-    if (Date.now() > deadline) throw new Error(`condition not met in time: ${JSON.stringify(v)}`);
-    await new Promise((r) => setTimeout(r, 150));
-  }
-}
 
 /** Waits until the capture has read every record appended to `topics` so far. */
 async function drained(topics: string[]): Promise<void> {

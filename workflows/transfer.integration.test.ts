@@ -20,6 +20,7 @@ import { createFundedAccount, expectLedgerBalanced, ledgerFixture, uniqueId } fr
 import { createRealTransferActivities, type RealTransferActivities } from '../test/transfer-real';
 import type { TransferSnapshot } from './transfer.messages';
 import type { transferWorkflow } from './transfer.workflow';
+import { eventually } from '../test/eventually';
 
 jest.setTimeout(180_000);
 
@@ -27,20 +28,6 @@ const FAST_RETRY = {
   stepRetry: { maximumAttempts: 2, initialIntervalMs: 50, maximumIntervalMs: 100 },
 };
 type Step = 'getAccountForTransfer' | 'holdFunds' | 'scoreTransfer' | 'postHold';
-
-async function eventually<T>(
-  fn: () => Promise<T>,
-  ok: (v: T) => boolean,
-  timeoutMs = 60_000,
-): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const v = await fn();
-    if (ok(v)) return v;
-    if (Date.now() > deadline) throw new Error(`condition not met in time: ${JSON.stringify(v)}`);
-    await new Promise((r) => setTimeout(r, 150));
-  }
-}
 
 describe('TransferWorkflow on the real ledger', () => {
   let env: TestWorkflowEnvironment;

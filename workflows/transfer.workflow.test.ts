@@ -21,26 +21,13 @@ import { withWorker, workflowEnv } from '../test/harness';
 import { createStubWorld, uid } from '../test/transfer-stubs';
 import { transferSearchAttributes as SA, type TransferSnapshot } from './transfer.messages';
 import type { transferWorkflow } from './transfer.workflow';
+import { eventually } from '../test/eventually';
 
 jest.setTimeout(120_000);
 
 const FAST_RETRY = {
   stepRetry: { maximumAttempts: 2, initialIntervalMs: 50, maximumIntervalMs: 100 },
 };
-
-async function eventually<T>(
-  fn: () => Promise<T>,
-  ok: (v: T) => boolean,
-  timeoutMs = 30_000,
-): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const v = await fn();
-    if (ok(v)) return v;
-    if (Date.now() > deadline) throw new Error(`condition not met in time: ${JSON.stringify(v)}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
-}
 
 describe('TransferWorkflow (stubbed activities)', () => {
   let env: TestWorkflowEnvironment;
