@@ -92,6 +92,7 @@ describe('ledger activities', () => {
     const from = await createFundedAccount(ledger, { balance: 100n });
     const to = await createFundedAccount(ledger);
     const transferId = uniqueId('trf');
+    const missing = uniqueId('trf');
     const insufficient = await failureOf(
       activities.holdFunds({
         id: ledgerIds.hold(transferId),
@@ -109,9 +110,10 @@ describe('ledger activities', () => {
     expect(
       (
         await failureOf(
+          // Another transfer's never-placed hold (a void that finds nothing bars that hold id).
           activities.voidHold({
-            id: ledgerIds.void(transferId),
-            pendingId: ledgerIds.hold(transferId),
+            id: ledgerIds.void(missing),
+            pendingId: ledgerIds.hold(missing),
           }),
         )
       ).type,

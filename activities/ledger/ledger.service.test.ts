@@ -441,6 +441,38 @@ describe('two-phase holds', () => {
     );
   });
 
+  it('a void that finds no hold bars its id: a late hold attempt is refused and reserves nothing', async () => {
+    const { a, b } = await pair();
+    const holdId = tid('late');
+    const hold = (id: string) =>
+      ledger.holdFunds({ id, debitAccountId: a, creditAccountId: b, amount: 5n, currency: 'USD' });
+    await expectCode(
+      ledger.voidPending({ id: tid('v'), pendingId: holdId }),
+      'PENDING_TRANSFER_NOT_FOUND',
+    );
+    await expectCode(hold(holdId), 'HOLD_ALREADY_VOIDED');
+    expect(await ledger.getBalances(a)).toMatchObject({ posted: 1_000n, debitsPending: 0n });
+    // Other ids are untouched, and a hold placed first is voided as usual.
+    const other = await hold(tid('other'));
+    await ledger.voidPending({ id: tid('v'), pendingId: other.transfer.id });
+
+    // Hold and void racing on the same id: either the hold is placed and then voided, or the
+    // void bars it first; never an open hold.
+    const races = await Promise.all(
+      Array.from({ length: 20 }, async (_, i) => {
+        const id = tid(`race${i}_`);
+        const [h, v] = await Promise.allSettled([
+          hold(id),
+          ledger.voidPending({ id: tid(`rv${i}_`), pendingId: id }),
+        ]);
+        return [h.status, v.status].join('/');
+      }),
+    );
+    for (const r of races) expect(['fulfilled/fulfilled', 'rejected/rejected']).toContain(r);
+    expect(await ledger.getBalances(a)).toMatchObject({ posted: 1_000n, debitsPending: 0n });
+    await expectLedgerBalanced(db);
+  });
+
   it('post/void of an unknown or non-pending transfer is PENDING_TRANSFER_NOT_FOUND', async () => {
     const { a, b } = await pair();
     await expectCode(

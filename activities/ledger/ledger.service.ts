@@ -32,6 +32,7 @@ import {
   type LedgerTransferKind,
   type LedgerTransferRow,
   ledgerTransfers,
+  ledgerVoidedHolds,
 } from '../../db/schema/ledger';
 import { DomainError } from '../../domain/errors';
 import { isOpaqueId, systemAccountIds } from '../../domain/ids';
@@ -748,6 +749,10 @@ export function createLedgerService(db: Db) {
         throw fail('ACCOUNT_FROZEN', `Account ${detail} is frozen`, { accountId: detail });
       case 'INSUFFICIENT_FUNDS':
         throw fail('INSUFFICIENT_FUNDS', `Insufficient funds in ${detail}`, { accountId: detail });
+      case 'HOLD_ALREADY_VOIDED':
+        throw fail('HOLD_ALREADY_VOIDED', `Hold ${detail} was voided before it was placed`, {
+          id: detail,
+        });
       case 'CREDITS_EXCEED_DEBITS':
         throw fail('INSUFFICIENT_FUNDS', `Credits to ${detail} would exceed its debits`, {
           accountId: detail,
@@ -756,6 +761,27 @@ export function createLedgerService(db: Db) {
       default:
         throw new Error(`ledger_create_transfers: unknown outcome ${outcome}`);
     }
+  }
+
+  /**
+   * Records that `holdId` was voided before it existed (ledger_voided_holds), under the advisory
+   * lock a hold with that id takes (migration 0008): a slow hold attempt that commits later is
+   * refused, so a compensated saga never leaks a hold. 'appeared': the hold committed meanwhile.
+   */
+  async function barMissingHold(
+    holdId: string,
+    voidId: string,
+  ): Promise<'barred' | 'appeared' | 'not_a_hold'> {
+    return db.transaction(async (tx) => {
+      await tx.execute(sql`select pg_advisory_xact_lock(hashtext(${`ledger-hold:${holdId}`}))`);
+      const [row] = await tx
+        .select({ kind: ledgerTransfers.kind })
+        .from(ledgerTransfers)
+        .where(eq(ledgerTransfers.id, holdId));
+      if (row) return row.kind === 'pending' ? 'appeared' : 'not_a_hold';
+      await tx.insert(ledgerVoidedHolds).values({ id: holdId, voidId }).onConflictDoNothing();
+      return 'barred';
+    });
   }
 
   async function createTransfer(input: CreateTransferInput): Promise<TransferResult> {
@@ -773,6 +799,17 @@ export function createLedgerService(db: Db) {
       } catch (err) {
         // Same id raced on other accounts: the winner's row decides (replay or conflict).
         if (isConstraintViolation(err, 'ledger_transfers_pkey') && attempt < 2) continue;
+        // A void that finds no hold bars that hold id for good, unless the hold just committed
+        // (then void it: another round).
+        if (
+          req.kind === 'void_pending' &&
+          err instanceof DomainError &&
+          err.code === 'PENDING_TRANSFER_NOT_FOUND' &&
+          (await barMissingHold(req.pendingId!, req.id)) === 'appeared' &&
+          attempt < 2
+        ) {
+          continue;
+        }
         if (isConstraintViolation(err, 'ledger_transfers_resolves_once')) {
           // Another resolution won the race: name it, as the locked path does.
           const resolution = await resolutionOf(db, req.pendingId!);

@@ -154,6 +154,18 @@ export const ledgerTransfers = pgTable(
   ],
 );
 
+/**
+ * Hold ids whose void found no hold: the saga compensated before a slow hold attempt committed.
+ * That hold can never be placed afterwards (refused with HOLD_ALREADY_VOIDED), so it cannot leak.
+ * The void and the hold serialise on an advisory lock keyed by the hold id.
+ */
+export const ledgerVoidedHolds = pgTable('ledger_voided_holds', {
+  id: text('id').primaryKey(),
+  /** The void that found nothing. */
+  voidId: text('void_id').notNull(),
+  createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+});
+
 export const ledgerEntries = pgTable(
   'ledger_entries',
   {
