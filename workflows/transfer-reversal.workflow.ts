@@ -19,7 +19,10 @@ import {
   workflowInfo,
 } from '@temporalio/workflow';
 import type { EventActivities } from '../activities/events/events.activities';
-import type { ReversalActivities } from '../activities/transfers/reversal.activities';
+import type {
+  ReversalActivities,
+  ReversibleTransfer,
+} from '../activities/transfers/reversal.activities';
 import { isErrorCode, type ErrorCode } from '../domain/errors';
 import type { DomainEventInput } from '../domain/events';
 import { eventId, ledgerIds } from '../domain/ids';
@@ -70,7 +73,7 @@ export async function transferReversalWorkflow(
 
   upsertSearchAttributes([{ key: SA.workflowKind, value: TRANSFER_REVERSAL_WORKFLOW_KIND }]);
 
-  let transfer;
+  let transfer: ReversibleTransfer;
   let ledgerTransferId: string;
   try {
     transfer = await steps.loadReversibleTransfer(input.transferId);

@@ -3,6 +3,7 @@ import { PageHeader } from '@/components/ui/Card';
 import { SegmentedControl } from '@/components/ui/Tabs';
 import { QUEUES, type Queue } from '@/features/support/api/support';
 import { TransferQueue } from '@/features/support/components/TransferQueue';
+import { TransferLookup } from '@/features/support/components/TransferLookup';
 import { KycQueue } from '@/features/support/components/KycQueue';
 import { FreezeAccount } from '@/features/support/components/FreezeAccount';
 import { AuditLog } from '@/features/support/components/AuditLog';
@@ -30,6 +31,9 @@ export function SupportQueuesPage() {
         options={QUEUES.map((q) => ({ value: q, label: QUEUE_LABELS[q] }))}
       />
       <TransferQueue queue={queue} />
+      <div style={{ marginTop: 24 }}>
+        <TransferLookup />
+      </div>
     </>
   );
 }

@@ -73,13 +73,24 @@ export const supportKeys = {
 export const getQueue = (state: Queue) =>
   request('/support/transfers', page(queueItemSchema), { query: { state, limit: 50 } });
 
-export type TransferAction = 'approve' | 'reject' | 'retry' | 'cancel';
+export type TransferAction = 'approve' | 'reject' | 'retry' | 'cancel' | 'reverse';
 /** Which actions make sense in which state (the API still has the last word: 409 with a reason). */
-export function actionsFor(status: string, queue: Queue): TransferAction[] {
+export function actionsFor(status: string, queue?: Queue): TransferAction[] {
   if (status === 'AWAITING_REVIEW') return ['approve', 'reject'];
   if (status === 'NEEDS_ATTENTION') return ['retry', 'cancel'];
+  if (status === 'COMPLETED') return ['reverse'];
   if (queue === 'STUCK') return ['retry', 'cancel'];
   return [];
+}
+
+/** One transfer by id (staff see any), for the lookup in the support console. */
+export function useTransferLookup(id: string) {
+  return useQuery({
+    queryKey: ['support', 'transfer', id] as const,
+    queryFn: () => request(`/transfers/${encodeURIComponent(id)}`, queueItemSchema),
+    enabled: id.length > 0,
+    retry: false,
+  });
 }
 
 export const transferAction = (id: string, action: TransferAction, reason: string) =>

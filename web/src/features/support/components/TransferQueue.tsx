@@ -48,6 +48,12 @@ const ACTION_WORDS: Record<
     tone: 'danger',
     what: 'The transfer is cancelled and any hold is released.',
   },
+  reverse: {
+    label: 'Reverse',
+    confirm: 'Reverse transfer',
+    tone: 'danger',
+    what: 'The money goes back from the recipient to the sender, and both are told. Refused, with nothing moved, if the recipient no longer has it.',
+  },
 };
 
 function scoreClass(score: number | null | undefined) {
@@ -55,7 +61,7 @@ function scoreClass(score: number | null | undefined) {
   return score >= 70 ? 'score-high' : score >= 40 ? 'score-mid' : 'score-low';
 }
 
-function QueueCard({ item, queue }: { item: QueueItem; queue: Queue }) {
+export function QueueCard({ item, queue }: { item: QueueItem; queue?: Queue }) {
   const [pending, setPending] = useState<TransferAction | null>(null);
   const action = useTransferAction();
   const toast = useToast();
