@@ -3,7 +3,7 @@ import { openBrowser, screenshot, type Browser } from './support/browser';
 import { api, PASSWORD, staffToken } from './support/api';
 import { sendMoney, signIn, waitForTransferStatus } from './support/pages';
 
-describe('journey 2: transfer above $50,000 → AWAITING_REVIEW → support approves → customer sees COMPLETED live; another one is cancelled by the customer while in review', () => {
+describe('journey 2: transfer above $50,000 → AWAITING_REVIEW → support approves → customer sees COMPLETED live; another one is cancelled by the customer while in review; support reverses the first', () => {
   let b: Browser;
   beforeAll(async () => {
     b = await openBrowser();
@@ -61,5 +61,21 @@ describe('journey 2: transfer above $50,000 → AWAITING_REVIEW → support appr
     const after = await api.account(sender.token, from.id);
     expect(after.balances.available).toBe(140_000_00 - 55_000_00);
     await screenshot(customer, 'journey-2-end');
+
+    // Support finds the completed transfer by id and reverses it: the money goes back.
+    await staff.getByLabel('Transfer id').fill(transferId);
+    await staff.getByRole('button', { name: 'Find' }).click();
+    const found = staff.locator(`[data-testid="queue-item"][data-transfer-id="${transferId}"]`);
+    await found.waitFor({ timeout: 30_000 });
+    await found.getByRole('button', { name: 'Reverse', exact: true }).click();
+    await staff.getByLabel('Reason').fill('Paid to the wrong payee');
+    await staff.getByRole('button', { name: 'Reverse transfer' }).click();
+    await found
+      .getByRole('button', { name: 'Reverse', exact: true })
+      .waitFor({ state: 'detached', timeout: 30_000 });
+    await screenshot(staff, 'journey-2-reversed');
+    const reversed = await api.account(sender.token, from.id);
+    expect(reversed.balances.available).toBe(140_000_00);
+    expect((await api.account(receiver.token, to.id)).balances.available).toBe(0);
   });
 });
