@@ -4,9 +4,11 @@ import {
   startTestApp,
   type TestApp,
   type TestUser,
+  apiCalls,
 } from './testing/app-fixture';
 
 let t: TestApp;
+const { get, post } = apiCalls(() => t);
 let alice: TestUser;
 let opsUser: TestUser;
 let support: TestUser;
@@ -15,16 +17,6 @@ beforeAll(async () => {
   [alice, opsUser, support] = await Promise.all([t.customer(), t.ops(), t.support()]);
 });
 afterAll(async () => t.close());
-
-const get = (u: TestUser, url: string) =>
-  t.app.inject({ method: 'GET', url: `/api/v1${url}`, headers: u.auth });
-const post = (u: TestUser, url: string, payload: object, key?: string) =>
-  t.app.inject({
-    method: 'POST',
-    url: `/api/v1${url}`,
-    headers: { ...u.auth, ...(key ? { 'idempotency-key': key } : {}) },
-    payload,
-  });
 
 it('accounts: list, balances, entries paginated with running balance, statements, close', async () => {
   const acc = await createTestAccount(t.database.db, alice.customerId);

@@ -16,7 +16,7 @@ import { createLogger } from '../platform/logger';
 import { captureTopics, type TopicCapture } from '../test/fakes/kafka-capture';
 import { uniqueTaskQueue, withWorker } from '../test/harness';
 import { expectLedgerBalanced } from '../test/ledger';
-import { createTestAccount, type TestApp, type TestUser } from './testing/app-fixture';
+import { createTestAccount, type TestApp, type TestUser, apiCalls } from './testing/app-fixture';
 import { startTransferTestApp, type TransferTestApp } from './testing/transfer-app';
 import { eventually } from '../test/eventually';
 
@@ -24,6 +24,7 @@ jest.setTimeout(180_000);
 
 let env: TestWorkflowEnvironment;
 let t: TestApp;
+const { get, post } = apiCalls(() => t);
 let app: TransferTestApp;
 let producer: Producer;
 let capture: TopicCapture;
@@ -45,15 +46,6 @@ afterAll(async () => {
   await app?.close();
 });
 
-const post = (user: TestUser, url: string, payload: object, key?: string) =>
-  t.app.inject({
-    method: 'POST',
-    url: `/api/v1${url}`,
-    headers: { ...user.auth, ...(key ? { 'idempotency-key': key } : {}) },
-    payload,
-  });
-const get = (user: TestUser, url: string) =>
-  t.app.inject({ method: 'GET', url: `/api/v1${url}`, headers: user.auth });
 const posted = async (user: TestUser, account: string): Promise<number> =>
   (await get(user, `/accounts/${account}`)).json().balances.posted;
 

@@ -10,7 +10,7 @@ import { createActivities } from '../activities';
 import { expectLedgerBalanced } from '../test/ledger';
 import { uniqueTaskQueue, withWorker } from '../test/harness';
 import { createLogger } from '../platform/logger';
-import { createTestAccount, type TestApp, type TestUser } from './testing/app-fixture';
+import { createTestAccount, type TestApp, type TestUser, apiCalls } from './testing/app-fixture';
 import { startTransferTestApp, type TransferTestApp } from './testing/transfer-app';
 import { eventually } from '../test/eventually';
 
@@ -18,6 +18,7 @@ jest.setTimeout(120_000);
 
 let env: TestWorkflowEnvironment;
 let t: TestApp;
+const { get, post } = apiCalls(() => t);
 let app: TransferTestApp;
 let producer: Producer;
 let alice: TestUser;
@@ -37,16 +38,6 @@ beforeAll(async () => {
 afterAll(async () => {
   await app?.close();
 });
-
-const post = (user: TestUser, url: string, payload: object, key?: string) =>
-  t.app.inject({
-    method: 'POST',
-    url: `/api/v1${url}`,
-    headers: { ...user.auth, ...(key ? { 'idempotency-key': key } : {}) },
-    payload,
-  });
-const get = (user: TestUser, url: string) =>
-  t.app.inject({ method: 'GET', url: `/api/v1${url}`, headers: user.auth });
 
 it('transfers: create, replay, read, list, stream, refuse, review, cancel, support actions', async () => {
   const activities = createActivities({

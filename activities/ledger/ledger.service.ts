@@ -306,7 +306,10 @@ type ApplyOutcome =
   | { type: 'exists'; transfer: LedgerTransfer }
   | { type: 'expired'; pendingId: string };
 
-/** Single-phase and hold batches: at most this many in flight per service, each of at most this many. */
+/**
+ * Batches of single-phase transfers and holds: at most this many in flight per service, each of
+ * at most this many.
+ */
 const MAX_BATCHES_IN_FLIGHT = 4;
 const MAX_BATCH_SIZE = 64;
 
@@ -625,30 +628,30 @@ export function createLedgerService(db: Db) {
   // `ledger_create_transfers` (migration 0007) runs `apply`'s checks and writes for many transfers
   // in one call and one transaction. Concurrent callers are grouped (group commit): a request
   // waits at most for the batch in flight ahead of it, and gets its own result or DomainError.
-  interface QueuedSingle {
+  interface QueuedCreate {
     req: Normalized;
     resolve: (result: TransferResult) => void;
     reject: (err: unknown) => void;
   }
-  const singles: QueuedSingle[] = [];
+  const queued: QueuedCreate[] = [];
   let batchesInFlight = 0;
   let batchScheduled = false;
 
-  function createSingle(req: Normalized): Promise<TransferResult> {
+  function createBatched(req: Normalized): Promise<TransferResult> {
     return new Promise((resolve, reject) => {
-      singles.push({ req, resolve, reject });
+      queued.push({ req, resolve, reject });
       scheduleBatch();
     });
   }
 
   function scheduleBatch(): void {
-    if (batchScheduled || batchesInFlight >= MAX_BATCHES_IN_FLIGHT || singles.length === 0) return;
+    if (batchScheduled || batchesInFlight >= MAX_BATCHES_IN_FLIGHT || queued.length === 0) return;
     batchScheduled = true;
     // Requests made in the same turn of the event loop join this batch.
     setImmediate(() => {
       batchScheduled = false;
-      if (batchesInFlight >= MAX_BATCHES_IN_FLIGHT || singles.length === 0) return;
-      const batch = singles.splice(0, MAX_BATCH_SIZE);
+      if (batchesInFlight >= MAX_BATCHES_IN_FLIGHT || queued.length === 0) return;
+      const batch = queued.splice(0, MAX_BATCH_SIZE);
       batchesInFlight += 1;
       void runBatch(batch).finally(() => {
         batchesInFlight -= 1;
@@ -658,7 +661,7 @@ export function createLedgerService(db: Db) {
     });
   }
 
-  async function callSingles(reqs: Normalized[]): Promise<Record<string, unknown>[]> {
+  async function callCreateTransfers(reqs: Normalized[]): Promise<Record<string, unknown>[]> {
     const items = reqs.map((r) => ({
       id: r.id,
       kind: r.kind,
@@ -675,20 +678,20 @@ export function createLedgerService(db: Db) {
     return res.rows;
   }
 
-  async function runBatch(batch: QueuedSingle[]): Promise<void> {
+  async function runBatch(batch: QueuedCreate[]): Promise<void> {
     let rows: Record<string, unknown>[];
     try {
-      rows = await callSingles(batch.map((b) => b.req));
+      rows = await callCreateTransfers(batch.map((b) => b.req));
     } catch {
       // The whole batch rolled back (a racing duplicate id, a CHECK): apply each on its own.
-      await Promise.all(batch.map((b) => singleAlone(b.req).then(b.resolve, b.reject)));
+      await Promise.all(batch.map((b) => createAlone(b.req).then(b.resolve, b.reject)));
       return;
     }
     await Promise.all(
       batch.map((b, i) => {
         const row = rows.find((r) => Number(r.o_idx) === i);
         const result = row
-          ? singleResult(row, b.req)
+          ? batchedResult(row, b.req)
           : Promise.reject(new Error('ledger_create_transfers: missing result'));
         return result.then(b.resolve, b.reject);
       }),
@@ -696,11 +699,11 @@ export function createLedgerService(db: Db) {
   }
 
   /** One transfer in its own call (the fallback when its batch failed). */
-  async function singleAlone(req: Normalized): Promise<TransferResult> {
+  async function createAlone(req: Normalized): Promise<TransferResult> {
     for (let attempt = 0; ; attempt++) {
       let rows: Record<string, unknown>[];
       try {
-        rows = await callSingles([req]);
+        rows = await callCreateTransfers([req]);
       } catch (err) {
         // Same id raced on other accounts: the winner's row decides (replay or conflict).
         if (isConstraintViolation(err, 'ledger_transfers_pkey') && attempt < 2) continue;
@@ -714,12 +717,12 @@ export function createLedgerService(db: Db) {
       }
       const row = rows[0];
       if (!row) throw new Error('ledger_create_transfers returned no row');
-      return singleResult(row, req);
+      return batchedResult(row, req);
     }
   }
 
   /** Maps one item's outcome to the generic path's result or DomainError. */
-  async function singleResult(
+  async function batchedResult(
     row: Record<string, unknown>,
     req: Normalized,
   ): Promise<TransferResult> {
@@ -786,7 +789,7 @@ export function createLedgerService(db: Db) {
 
   async function createTransfer(input: CreateTransferInput): Promise<TransferResult> {
     const req = normalize(input);
-    if (req.kind === 'single' || req.kind === 'pending') return createSingle(req);
+    if (req.kind === 'single' || req.kind === 'pending') return createBatched(req);
     for (let attempt = 0; ; attempt++) {
       const existing = await findTransfer(db, req.id);
       if (existing) {

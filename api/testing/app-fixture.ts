@@ -47,6 +47,24 @@ export interface TestApp {
   close(): Promise<void>;
 }
 
+/**
+ * GET and POST under /api/v1 as a test user (POST with an optional Idempotency-Key). `app` is read
+ * at call time, so a module-level `apiCalls(() => t)` works before beforeAll assigns `t`.
+ */
+export function apiCalls(app: () => TestApp) {
+  return {
+    get: (user: TestUser, url: string) =>
+      app().app.inject({ method: 'GET', url: `/api/v1${url}`, headers: user.auth }),
+    post: (user: TestUser, url: string, payload: object, key?: string) =>
+      app().app.inject({
+        method: 'POST',
+        url: `/api/v1${url}`,
+        headers: { ...user.auth, ...(key ? { 'idempotency-key': key } : {}) },
+        payload,
+      }),
+  };
+}
+
 export function uniqueEmail(tag = 'user'): string {
   return `${tag}-${randomUUID().slice(0, 8)}@example.test`;
 }
