@@ -575,6 +575,48 @@ describe('two-phase holds', () => {
     expect(details.field).toBe('creditAccountId');
     await ledger.voidPending({ id: tid('v'), pendingId: hold.transfer.id });
   });
+
+  it('a void releases the full amount only, names who resolved a hold, and a post into a frozen debit account is refused', async () => {
+    const { a, b } = await pair();
+    const hold = await ledger.holdFunds({
+      id: tid('h'),
+      debitAccountId: a,
+      creditAccountId: b,
+      amount: 50n,
+      currency: 'USD',
+    });
+    const partialVoid = ledger.createTransfer({
+      id: tid('v'),
+      kind: 'void_pending',
+      pendingId: hold.transfer.id,
+      amount: 20n,
+    });
+    expect((await expectCode(partialVoid, 'VALIDATION_FAILED')).field).toBe('amount');
+    const wrongCurrency = ledger.createTransfer({
+      id: tid('p'),
+      kind: 'post_pending',
+      pendingId: hold.transfer.id,
+      currency: 'EUR',
+    });
+    expect((await expectCode(wrongCurrency, 'VALIDATION_FAILED')).field).toBe('currency');
+
+    await ledger.setAccountStatus(a, 'FROZEN');
+    const frozen = await expectCode(
+      ledger.postPending({ id: tid('p'), pendingId: hold.transfer.id }),
+      'ACCOUNT_FROZEN',
+    );
+    expect(frozen.accountId).toBe(a);
+    // A void still releases a frozen account's hold; then the resolution is named.
+    const voidId = tid('v');
+    await ledger.voidPending({ id: voidId, pendingId: hold.transfer.id });
+    const resolved = await expectCode(
+      ledger.postPending({ id: tid('p'), pendingId: hold.transfer.id }),
+      'PENDING_TRANSFER_ALREADY_RESOLVED',
+    );
+    expect(resolved).toMatchObject({ resolvedBy: voidId, resolution: 'void_pending' });
+    expect(await ledger.getBalances(a)).toMatchObject({ posted: 1_000n, pending: 0n });
+    expect((await ledger.checkInvariant()).balanced).toBe(true);
+  });
 });
 
 describe('entries', () => {

@@ -32,7 +32,6 @@ import {
   type LedgerTransferKind,
   type LedgerTransferRow,
   ledgerTransfers,
-  ledgerVoidedHolds,
 } from '../../db/schema/ledger';
 import { DomainError } from '../../domain/errors';
 import { isOpaqueId, systemAccountIds } from '../../domain/ids';
@@ -301,11 +300,6 @@ function normalize(input: CreateTransferInput): Normalized {
   return out;
 }
 
-type ApplyOutcome =
-  | { type: 'created'; transfer: LedgerTransfer }
-  | { type: 'exists'; transfer: LedgerTransfer }
-  | { type: 'expired'; pendingId: string };
-
 /**
  * Batches of single-phase transfers and holds: at most this many in flight per service, each of
  * at most this many.
@@ -400,31 +394,6 @@ export function createLedgerService(db: Db) {
     return row;
   }
 
-  async function writeEntries(
-    tx: Tx,
-    transfer: LedgerTransfer,
-    debit: AccountRow,
-    credit: AccountRow,
-    amount: bigint,
-  ) {
-    await tx.insert(ledgerEntries).values([
-      {
-        accountId: debit.id,
-        transferId: transfer.id,
-        direction: 'debit',
-        amount,
-        balanceAfter: debit.creditsPosted - debit.debitsPosted,
-      },
-      {
-        accountId: credit.id,
-        transferId: transfer.id,
-        direction: 'credit',
-        amount,
-        balanceAfter: credit.creditsPosted - credit.debitsPosted,
-      },
-    ]);
-  }
-
   /** Releases an open hold that timed out. Accounts must be locked by the caller. */
   async function releaseExpired(tx: Tx, pending: LedgerTransfer): Promise<void> {
     await tx.insert(ledgerTransfers).values({
@@ -452,180 +421,8 @@ export function createLedgerService(db: Db) {
     return row;
   }
 
-  async function isPastTimeout(tx: Tx, pending: LedgerTransfer): Promise<boolean> {
-    if (!pending.timeoutAt) return false;
-    const result = await tx.execute<{ expired: boolean }>(
-      sql`select (${pending.timeoutAt.toISOString()}::timestamptz <= clock_timestamp()) as expired`,
-    );
-    return result.rows[0]?.expired === true;
-  }
-
-  async function apply(tx: Tx, req: Normalized): Promise<ApplyOutcome> {
-    const resolving = req.kind === 'post_pending' || req.kind === 'void_pending';
-    let pending: LedgerTransfer | undefined;
-    let debitId: string;
-    let creditId: string;
-    let currency: Currency;
-    let amount: bigint;
-
-    if (resolving) {
-      const pendingId = req.pendingId!;
-      pending = await findTransfer(tx, pendingId);
-      if (!pending || pending.kind !== 'pending') {
-        throw fail('PENDING_TRANSFER_NOT_FOUND', `No pending transfer ${pendingId}`, { pendingId });
-      }
-      for (const [field, given, actual] of [
-        ['debitAccountId', req.debitAccountId, pending.debitAccountId],
-        ['creditAccountId', req.creditAccountId, pending.creditAccountId],
-        ['currency', req.currency, pending.currency],
-      ] as const) {
-        if (given !== undefined && given !== actual) {
-          throw fail('VALIDATION_FAILED', `${field} differs from the pending transfer's`, {
-            field,
-            pendingId,
-          });
-        }
-      }
-      debitId = pending.debitAccountId;
-      creditId = pending.creditAccountId;
-      currency = pending.currency as Currency;
-      amount = req.amount ?? pending.amount;
-      if (amount > pending.amount) {
-        throw fail('EXCEEDS_PENDING_AMOUNT', 'Amount exceeds the pending amount', {
-          pendingId,
-          pendingAmount: pending.amount.toString(),
-        });
-      }
-      if (req.kind === 'void_pending' && amount !== pending.amount) {
-        throw fail('VALIDATION_FAILED', 'A void releases the full pending amount', {
-          field: 'amount',
-          pendingId,
-        });
-      }
-    } else {
-      debitId = req.debitAccountId!;
-      creditId = req.creditAccountId!;
-      currency = req.currency!;
-      amount = req.amount!;
-    }
-
-    const locked = await lockAccounts(tx, [debitId, creditId].sort());
-    const debit = locked.get(debitId)!;
-    const credit = locked.get(creditId)!;
-
-    // A concurrent request with the same id on the same accounts committed while we waited.
-    const existing = await findTransfer(tx, req.id);
-    if (existing) return { type: 'exists', transfer: existing };
-
-    if (debit.currency !== credit.currency || debit.currency !== currency) {
-      throw fail('CURRENCY_MISMATCH', 'Accounts and transfer must share one currency', {
-        debitCurrency: debit.currency,
-        creditCurrency: credit.currency,
-        currency,
-      });
-    }
-
-    if (pending) {
-      const resolution = await resolutionOf(tx, pending.id);
-      if (resolution?.kind === 'expire_pending') {
-        throw fail('PENDING_TRANSFER_EXPIRED', `Pending transfer ${pending.id} expired`, {
-          pendingId: pending.id,
-        });
-      }
-      if (resolution) {
-        throw fail(
-          'PENDING_TRANSFER_ALREADY_RESOLVED',
-          `Pending transfer ${pending.id} was already resolved`,
-          {
-            pendingId: pending.id,
-            resolvedBy: resolution.id,
-            resolution: resolution.kind,
-          },
-        );
-      }
-      if (await isPastTimeout(tx, pending)) {
-        await releaseExpired(tx, pending);
-        return { type: 'expired', pendingId: pending.id };
-      }
-    }
-
-    if (req.kind !== 'void_pending') {
-      if (debit.status === 'CLOSED')
-        throw fail('ACCOUNT_CLOSED', `Account ${debit.id} is closed`, { accountId: debit.id });
-      if (credit.status === 'CLOSED')
-        throw fail('ACCOUNT_CLOSED', `Account ${credit.id} is closed`, { accountId: credit.id });
-      if (debit.status === 'FROZEN')
-        throw fail('ACCOUNT_FROZEN', `Account ${debit.id} is frozen`, { accountId: debit.id });
-    }
-
-    if (req.kind === 'single' || req.kind === 'pending') {
-      if (debit.debitsMustNotExceedCredits && availableOf(debit) < amount) {
-        throw fail('INSUFFICIENT_FUNDS', `Insufficient funds in ${debit.id}`, {
-          accountId: debit.id,
-        });
-      }
-      if (
-        credit.creditsMustNotExceedDebits &&
-        credit.creditsPending + credit.creditsPosted + amount > credit.debitsPosted
-      ) {
-        throw fail('INSUFFICIENT_FUNDS', `Credits to ${credit.id} would exceed its debits`, {
-          accountId: credit.id,
-          limit: 'credits_must_not_exceed_debits',
-        });
-      }
-    }
-
-    const [transfer] = await tx
-      .insert(ledgerTransfers)
-      .values({
-        id: req.id,
-        debitAccountId: debitId,
-        creditAccountId: creditId,
-        amount,
-        currency,
-        kind: req.kind,
-        pendingId: req.pendingId ?? null,
-        timeoutSeconds: req.timeoutSeconds ?? null,
-        timeoutAt: req.timeoutSeconds
-          ? sql`clock_timestamp() + make_interval(secs => ${req.timeoutSeconds})`
-          : null,
-        reference: req.reference ?? null,
-      })
-      .returning();
-
-    switch (req.kind) {
-      case 'single': {
-        const d = await bump(tx, debitId, { debitsPosted: amount });
-        const c = await bump(tx, creditId, { creditsPosted: amount });
-        await writeEntries(tx, transfer!, d, c, amount);
-        break;
-      }
-      case 'pending':
-        await bump(tx, debitId, { debitsPending: amount });
-        await bump(tx, creditId, { creditsPending: amount });
-        break;
-      case 'post_pending': {
-        const d = await bump(tx, debitId, {
-          debitsPending: -pending!.amount,
-          debitsPosted: amount,
-        });
-        const c = await bump(tx, creditId, {
-          creditsPending: -pending!.amount,
-          creditsPosted: amount,
-        });
-        await writeEntries(tx, transfer!, d, c, amount);
-        break;
-      }
-      case 'void_pending':
-        await bump(tx, debitId, { debitsPending: -pending!.amount });
-        await bump(tx, creditId, { creditsPending: -pending!.amount });
-        break;
-    }
-    return { type: 'created', transfer: transfer! };
-  }
-
   // --- kinds 'single' and 'pending': batched, one round trip per batch ---------------------------
-  // `ledger_create_transfers` (migration 0007) runs `apply`'s checks and writes for many transfers
+  // `ledger_create_transfers` (migration 0007) runs the ledger's checks and writes for many transfers
   // in one call and one transaction. Concurrent callers are grouped (group commit): a request
   // waits at most for the batch in flight ahead of it, and gets its own result or DomainError.
   interface QueuedCreate {
@@ -721,7 +518,7 @@ export function createLedgerService(db: Db) {
     }
   }
 
-  /** Maps one item's outcome to the generic path's result or DomainError. */
+  /** Maps one item's outcome to the service's result or DomainError. */
   async function batchedResult(
     row: Record<string, unknown>,
     req: Normalized,
@@ -766,64 +563,33 @@ export function createLedgerService(db: Db) {
     }
   }
 
-  /**
-   * Records that `holdId` was voided before it existed (ledger_voided_holds), under the advisory
-   * lock a hold with that id takes (migration 0008): a slow hold attempt that commits later is
-   * refused, so a compensated saga never leaks a hold. 'appeared': the hold committed meanwhile.
-   */
-  async function barMissingHold(
-    holdId: string,
-    voidId: string,
-  ): Promise<'barred' | 'appeared' | 'not_a_hold'> {
-    return db.transaction(async (tx) => {
-      await tx.execute(sql`select pg_advisory_xact_lock(hashtext(${`ledger-hold:${holdId}`}))`);
-      const [row] = await tx
-        .select({ kind: ledgerTransfers.kind })
-        .from(ledgerTransfers)
-        .where(eq(ledgerTransfers.id, holdId));
-      if (row) return row.kind === 'pending' ? 'appeared' : 'not_a_hold';
-      await tx.insert(ledgerVoidedHolds).values({ id: holdId, voidId }).onConflictDoNothing();
-      return 'barred';
-    });
-  }
-
-  async function createTransfer(input: CreateTransferInput): Promise<TransferResult> {
-    const req = normalize(input);
-    if (req.kind === 'single' || req.kind === 'pending') return createBatched(req);
+  // --- kinds 'post_pending' and 'void_pending': one call, one round trip ----------------------
+  // `ledger_resolve_pending` (migration 0009) runs the checks and writes of a post or void under
+  // the hold's account locks, and bars a missing hold's id for a void (migration 0008).
+  async function resolvePending(req: Normalized): Promise<TransferResult> {
+    const item = {
+      id: req.id,
+      kind: req.kind,
+      pendingId: req.pendingId,
+      amount: req.amount?.toString() ?? null,
+      debit: req.debitAccountId ?? null,
+      credit: req.creditAccountId ?? null,
+      currency: req.currency ?? null,
+      reference: req.reference ?? null,
+    };
     for (let attempt = 0; ; attempt++) {
-      const existing = await findTransfer(db, req.id);
-      if (existing) {
-        await assertSameFields(existing, req);
-        return { transfer: existing, replayed: true };
-      }
-      let outcome: ApplyOutcome;
+      let row: Record<string, unknown> | undefined;
       try {
-        outcome = await db.transaction((tx) => apply(tx, req));
+        const res = await db.execute(
+          sql`select * from ledger_resolve_pending(${JSON.stringify(item)}::jsonb)`,
+        );
+        row = res.rows[0];
       } catch (err) {
         // Same id raced on other accounts: the winner's row decides (replay or conflict).
         if (isConstraintViolation(err, 'ledger_transfers_pkey') && attempt < 2) continue;
-        // A void that finds no hold bars that hold id for good, unless the hold just committed
-        // (then void it: another round).
-        if (
-          req.kind === 'void_pending' &&
-          err instanceof DomainError &&
-          err.code === 'PENDING_TRANSFER_NOT_FOUND' &&
-          (await barMissingHold(req.pendingId!, req.id)) === 'appeared' &&
-          attempt < 2
-        ) {
-          continue;
-        }
         if (isConstraintViolation(err, 'ledger_transfers_resolves_once')) {
-          // Another resolution won the race: name it, as the locked path does.
           const resolution = await resolutionOf(db, req.pendingId!);
-          throw fail(
-            'PENDING_TRANSFER_ALREADY_RESOLVED',
-            `Pending transfer ${req.pendingId} was already resolved`,
-            {
-              pendingId: req.pendingId,
-              ...(resolution && { resolvedBy: resolution.id, resolution: resolution.kind }),
-            },
-          );
+          throw alreadyResolved(req.pendingId!, resolution?.id, resolution?.kind);
         }
         if (
           isConstraintViolation(err, 'accounts_debits_limit') ||
@@ -833,18 +599,82 @@ export function createLedgerService(db: Db) {
         }
         throw err;
       }
-      if (outcome.type === 'expired') {
-        // The release committed; the post/void itself fails.
-        throw fail('PENDING_TRANSFER_EXPIRED', `Pending transfer ${outcome.pendingId} expired`, {
-          pendingId: outcome.pendingId,
+      if (!row) throw new Error('ledger_resolve_pending returned no row');
+      return resolvedResult(row, req);
+    }
+  }
+
+  function alreadyResolved(pendingId: string, resolvedBy?: string, resolution?: string) {
+    return fail(
+      'PENDING_TRANSFER_ALREADY_RESOLVED',
+      `Pending transfer ${pendingId} was already resolved`,
+      { pendingId, ...(resolvedBy && { resolvedBy, resolution }) },
+    );
+  }
+
+  /** Maps a `ledger_resolve_pending` outcome to the result or DomainError. */
+  async function resolvedResult(
+    row: Record<string, unknown>,
+    req: Normalized,
+  ): Promise<TransferResult> {
+    const outcome = String(row.o_outcome);
+    const detail = typeof row.o_detail === 'string' ? row.o_detail : '';
+    const pendingId = req.pendingId!;
+    switch (outcome) {
+      case 'created':
+        return { transfer: transferOfRow(row), replayed: false };
+      case 'exists': {
+        const existing = transferOfRow(row);
+        await assertSameFields(existing, req);
+        return { transfer: existing, replayed: true };
+      }
+      case 'PENDING_TRANSFER_NOT_FOUND':
+        throw fail('PENDING_TRANSFER_NOT_FOUND', `No pending transfer ${pendingId}`, { pendingId });
+      case 'VALIDATION_FAILED':
+        throw fail(
+          'VALIDATION_FAILED',
+          detail === 'amount'
+            ? 'A void releases the full pending amount'
+            : `${detail} differs from the pending transfer's`,
+          { field: detail, pendingId },
+        );
+      case 'EXCEEDS_PENDING_AMOUNT':
+        throw fail('EXCEEDS_PENDING_AMOUNT', 'Amount exceeds the pending amount', {
+          pendingId,
+          pendingAmount: detail,
+        });
+      case 'CURRENCY_MISMATCH': {
+        const [debitCurrency, creditCurrency] = detail.split('/');
+        throw fail('CURRENCY_MISMATCH', 'Accounts and transfer must share one currency', {
+          debitCurrency,
+          creditCurrency,
+          currency: req.currency,
         });
       }
-      if (outcome.type === 'exists') {
-        await assertSameFields(outcome.transfer, req);
-        return { transfer: outcome.transfer, replayed: true };
+      // 'expired': the release of the timed-out hold was written and committed by this call.
+      case 'expired':
+      case 'PENDING_TRANSFER_EXPIRED':
+        throw fail('PENDING_TRANSFER_EXPIRED', `Pending transfer ${pendingId} expired`, {
+          pendingId,
+        });
+      case 'PENDING_TRANSFER_ALREADY_RESOLVED': {
+        const cut = detail.lastIndexOf('/');
+        throw alreadyResolved(pendingId, detail.slice(0, cut), detail.slice(cut + 1));
       }
-      return { transfer: outcome.transfer, replayed: false };
+      case 'ACCOUNT_CLOSED':
+        throw fail('ACCOUNT_CLOSED', `Account ${detail} is closed`, { accountId: detail });
+      case 'ACCOUNT_FROZEN':
+        throw fail('ACCOUNT_FROZEN', `Account ${detail} is frozen`, { accountId: detail });
+      default:
+        throw new Error(`ledger_resolve_pending: unknown outcome ${outcome}`);
     }
+  }
+
+  async function createTransfer(input: CreateTransferInput): Promise<TransferResult> {
+    const req = normalize(input);
+    return req.kind === 'single' || req.kind === 'pending'
+      ? createBatched(req)
+      : resolvePending(req);
   }
 
   async function createAccount(
