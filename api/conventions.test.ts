@@ -353,4 +353,18 @@ describe('errors', () => {
       expect([q, res.statusCode]).toEqual([q, 400]);
     }
   });
+
+  it('refuses U+0000 anywhere in a body or query with 400 naming where, and stores nothing', async () => {
+    const acc = await createTestAccount(t.database.db, alice.customerId);
+    const res = await deposit(`nul-${acc}`, {
+      accountId: acc,
+      amount: 500,
+      currency: 'USD',
+      reference: 'bad\u0000ref',
+    });
+    expect(res.statusCode).toBe(400);
+    expect(res.json().error.code).toBe('VALIDATION_FAILED');
+    expect(res.json().error.details.issues[0].path).toBe('/reference');
+    expect(await balanceOf(acc)).toBe(0n);
+  });
 });

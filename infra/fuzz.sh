@@ -112,10 +112,18 @@ log "schemathesis finished in $(elapsed "$start") (exit $st_status)"
 
 # --- the fuzz API's log must not hold the customer's secrets -------------------------------
 leaks=0
-secret_of() { node -e 'const s=require(process.argv[1]);console.log(s[process.argv[2]])' "$state_file" "$1"; }
+# The state file has no .json suffix, so read it as text; an empty value would make the check
+# vacuous, so it fails the run instead.
+secret_of() {
+  node -e 'const s=JSON.parse(require("fs").readFileSync(process.argv[1],"utf8"));console.log(s[process.argv[2]]??"")' \
+    "$state_file" "$1"
+}
 for key in password accessToken; do
   value=$(secret_of "$key")
-  if [[ -n $value ]] && grep -qF -- "$value" "$api_log"; then
+  if [[ -z $value ]]; then
+    log "cannot check for leaks: the fuzz customer's $key is missing from $state_file"
+    leaks=1
+  elif grep -qF -- "$value" "$api_log"; then
     log "LEAK: the fuzz customer's $key appears in $api_log"
     leaks=1
   fi
