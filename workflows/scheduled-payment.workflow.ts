@@ -19,6 +19,7 @@ import {
   condition,
   continueAsNew,
   executeChild,
+  patched,
   proxyActivities,
   setHandler,
   workflowInfo,
@@ -136,6 +137,18 @@ export async function scheduledPaymentWorkflow(
     const version = state.version;
     await acts.schedulesSync({ state });
     syncedVersion = version;
+  };
+  /**
+   * Syncs until the read model holds the current version: a signal handled while a sync was in
+   * flight (same activation as its completion) bumps the version again, and the workflow may
+   * then sleep for months. Histories from before the loop keep the single sync (patch).
+   */
+  const syncToCurrent = async () => {
+    if (!patched('schedule-sync-to-current-v1')) {
+      if (state.version !== syncedVersion) await sync();
+      return;
+    }
+    while (state.version !== syncedVersion) await sync();
   };
 
   async function nextRun(after: Date, inclusive: boolean): Promise<string | null> {
@@ -341,7 +354,17 @@ export async function scheduledPaymentWorkflow(
     if (state.status === 'CANCELLED') break;
     if (state.status === 'PAUSED') {
       await sync();
-      await condition(() => state.status !== 'PAUSED');
+      if (patched('schedule-sync-to-current-v1')) {
+        // A change while paused is synced as it comes, not only on resume.
+        for (;;) {
+          await syncToCurrent();
+          const seen = changes;
+          await condition(() => state.status !== 'PAUSED' || changes !== seen);
+          if (state.status !== 'PAUSED') break;
+        }
+      } else {
+        await condition(() => state.status !== 'PAUSED');
+      }
       if (
         (state.status as string) === 'ACTIVE' &&
         !state.pending &&
@@ -354,7 +377,7 @@ export async function scheduledPaymentWorkflow(
       continue;
     }
     // Signals (resume, change) bump the version: keep the read model current before sleeping.
-    if (state.version !== syncedVersion) await sync();
+    await syncToCurrent();
     const dueAt = state.pending?.dueAt ?? state.nextRunAt;
     if (!dueAt) {
       state.status = 'COMPLETED';

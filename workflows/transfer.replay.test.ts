@@ -80,3 +80,23 @@ describe('TransferWorkflow replay', () => {
     );
   });
 });
+
+describe('ScheduledPaymentWorkflow replay', () => {
+  // Recorded before `schedule-sync-to-current-v1`: a change signal handled in the same activation
+  // as a sync's completion, after which the old code went straight to its long timer.
+  it('replays a history from before the sync-to-current patch', async () => {
+    const file = 'scheduled-payment-change-during-sync.json';
+    const history = temporal.api.history.v1.History.fromObject(
+      JSON.parse(fs.readFileSync(path.join(DIR, file), 'utf8')),
+    );
+    const result = await Worker.runReplayHistory(
+      { workflowBundle: { codePath: workflowBundlePath() } },
+      history,
+      'scheduled-payment-change-during-sync',
+    ).then(
+      () => undefined,
+      (err: unknown) => err,
+    );
+    expect(result).toBeUndefined();
+  });
+});
