@@ -1,16 +1,17 @@
 # syntax=docker/dockerfile:1.7
 # One image for every harbor-bank process, chosen by command:
-#   docker run IMAGE npm run api          (default)
-#   docker run IMAGE npm run worker
-#   docker run IMAGE npm run consumers
-#   docker run IMAGE npm run migrate
+#   docker run IMAGE node dist/bin/api.js          (default)
+#   docker run IMAGE node dist/bin/worker.js
+#   docker run IMAGE node dist/bin/consumers.js
+#   docker run IMAGE node dist/bin/migrate.js
+# Each runs the compiled JavaScript (npm run build), with no TypeScript loader in the process.
 # The built web client is inside too, at /app/web/dist (served by the `web` target below, or by
 # the Helm chart's nginx pod which copies it from this image).
 #   docker build -t harbor-bank .              # app image (last stage)
 #   docker build --target web -t harbor-web .  # optional nginx image with only the web assets
 ARG NODE_IMAGE=node:20-bookworm-slim
 
-# ---- dependencies (dev included: tsx runs the TypeScript entry points, vite builds web) ----
+# ---- dependencies (dev included: tsc compiles the server, vite builds web) ----
 FROM ${NODE_IMAGE} AS deps
 WORKDIR /app
 ENV npm_config_fund=false npm_config_audit=false npm_config_update_notifier=false
@@ -23,10 +24,10 @@ FROM deps AS web-build
 COPY . .
 RUN npm run build -w web
 
-# ---- app: type-check gate, then the runtime tree ----
+# ---- app: type-check gate, compile to dist/, then the runtime tree ----
 FROM deps AS app-build
 COPY . .
-RUN npx tsc --noEmit -p tsconfig.json && rm -rf web/node_modules/.vite .data
+RUN npx tsc --noEmit -p tsconfig.json && npm run build && rm -rf web/node_modules/.vite .data
 
 # ---- optional: web assets behind nginx (non-root) ----
 FROM nginxinc/nginx-unprivileged:1.27-alpine AS web
@@ -57,4 +58,4 @@ EXPOSE 3000 9464
 HEALTHCHECK --interval=30s --timeout=5s --start-period=40s --retries=3 \
   CMD node -e "fetch('http://127.0.0.1:'+(process.env.HEALTHCHECK_PORT||process.env.API_PORT||3000)+'/health').then(r=>process.exit(r.ok?0:1),()=>process.exit(1))"
 ENTRYPOINT ["/usr/bin/tini", "--"]
-CMD ["npm", "run", "api"]
+CMD ["node", "dist/bin/api.js"]

@@ -1,14 +1,31 @@
 /**
  * Child processes for the benchmarks: the real worker and API (and the baselines' servers), each
- * run as ONE node process (`node --import tsx`, not the tsx wrapper) so its pid is the process
- * whose memory we measure. Peak RSS is sampled from /proc/<pid>/status while a phase runs.
+ * run as ONE node process so its pid is the process whose memory we measure. They run compiled,
+ * as in production (`npm run build`, then `node dist/<script>.js`): the bench builds once, on its
+ * first start. Peak RSS is sampled from /proc/<pid>/status while a phase runs.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
+import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import net from 'node:net';
 import path from 'node:path';
 
 export const REPO_ROOT = path.join(__dirname, '..', '..');
+
+let built = false;
+/** `bash infra/build.sh` once per bench run, so the processes run the code being measured. */
+function buildOnce(): void {
+  if (built) return;
+  execFileSync('bash', [path.join(REPO_ROOT, 'infra', 'build.sh')], {
+    cwd: REPO_ROOT,
+    stdio: ['ignore', 'ignore', 'inherit'],
+  });
+  built = true;
+}
+
+/** `bin/api.ts` → `dist/bin/api.js`. */
+export function compiledScript(script: string): string {
+  return path.join('dist', script.replace(/\.ts$/, '.js'));
+}
 
 export interface BenchProcess {
   name: string;
@@ -21,10 +38,10 @@ export interface BenchProcess {
 
 export interface StartOptions {
   name: string;
-  /** Script path relative to the repo root. */
+  /** TypeScript entry point relative to the repo root; its compiled JS in dist/ is run. */
   script: string;
   env: NodeJS.ProcessEnv;
-  /** Extra `node` flags after `--import tsx` (e.g. `--import` a preload). */
+  /** Extra `node` flags before the script (e.g. `--require` a preload). */
   nodeArgs?: string[];
   /** Ready once this predicate returns true (polled) ... */
   ready?: () => Promise<boolean>;
@@ -34,11 +51,12 @@ export interface StartOptions {
 }
 
 export async function startProcess(opts: StartOptions): Promise<BenchProcess> {
-  const child = spawn(
-    process.execPath,
-    ['--import', 'tsx', ...(opts.nodeArgs ?? []), opts.script],
-    { cwd: REPO_ROOT, env: opts.env, stdio: ['ignore', 'pipe', 'pipe'] },
-  );
+  buildOnce();
+  const child = spawn(process.execPath, [...(opts.nodeArgs ?? []), compiledScript(opts.script)], {
+    cwd: REPO_ROOT,
+    env: opts.env,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   const lines: string[] = [];
   let sawReadyLine = false;
   const keep = (chunk: Buffer) => {
