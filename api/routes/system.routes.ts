@@ -30,6 +30,7 @@ const Checks = Type.Object({
 const systemRoutes: FastifyPluginAsyncTypebox = async (app) => {
   const { database, redis, kafka, temporal } = app.deps;
   let admin: Admin | undefined;
+  let openapiJson: string | undefined;
 
   app.addHook('onClose', async () => {
     await admin?.disconnect().catch(() => undefined);
@@ -141,7 +142,11 @@ const systemRoutes: FastifyPluginAsyncTypebox = async (app) => {
       config: { access: { public: true } },
       schema: { tags: ['system'], summary: 'This API’s OpenAPI 3.1 document', hide: true },
     },
-    async () => app.swagger(),
+    // Serialised once: the document is ~100s of KB and never changes while the process runs.
+    async (_request, reply) => {
+      openapiJson ??= JSON.stringify(app.swagger());
+      return reply.type('application/json; charset=utf-8').send(openapiJson);
+    },
   );
 };
 
