@@ -20,7 +20,7 @@ import { writeWorkflowBundle } from '../platform/workflow-bundle';
 import type { TransferSnapshot } from '../workflows/transfer.messages';
 import { childEnv, dropDatabase, freshDatabase, openDatabase } from './lib/bench-env';
 import { averageProfiles, profileHistory, type HistoryProfile } from './lib/history';
-import { closedLoop, type LoadResult } from './lib/load';
+import { loadWindow, summarize, type LoadResult, type LoadWindow } from './lib/load';
 import { createCustomers, login, type BenchCustomer } from './lib/population';
 import { freePort, httpUp, sampleRss, startProcess, type BenchProcess } from './lib/proc';
 import { round } from './lib/report';
@@ -30,8 +30,13 @@ export interface E2eOptions {
   /** Names this run in the report (e.g. "dev server (SQLite)"). */
   label: string;
   concurrencies: number[];
-  /** Seconds per load level, for transfers and for the baseline each. */
+  /** Seconds per window; each level runs `rounds` windows of the baseline and of transfers. */
   secondsPerLevel: number;
+  /**
+   * Windows per level for each side, in ABBA order (default 2): a shared machine's load drifts,
+   * and interleaving spreads that drift over both sides of the ratio.
+   */
+  rounds?: number;
   /** Default `bench_e2e_<run>`, created for the run and dropped after it. */
   databaseName?: string;
   /** Default: free ports picked at start, so concurrent runs never collide. */
@@ -229,17 +234,35 @@ export async function runE2eBench(opts: E2eOptions): Promise<E2eResult> {
     let peakSamples = { transfer: [] as string[], bare: [] as string[] };
     for (const concurrency of opts.concurrencies) {
       bareIds.length = 0;
-      const bare = await closedLoop(concurrency, opts.secondsPerLevel, bareOnce);
-      const bareSample = bareIds.slice(-PROFILE_SAMPLES);
       completedIds = [];
-      const before = [readCounts(workerCounts), readCounts(apiCounts)];
-      const rss = sampleRss([worker, api]);
-      const transfers = await closedLoop(concurrency, opts.secondsPerLevel, transferOnce);
-      const peakRss = rss.stop();
-      await new Promise((r) => setTimeout(r, 1_100)); // the counters are flushed once a second
-      const after = [readCounts(workerCounts), readCounts(apiCounts)];
-      const queries =
-        after[0]!.queries - before[0]!.queries + (after[1]!.queries - before[1]!.queries);
+      const bareWindows: LoadWindow[] = [];
+      const transferWindows: LoadWindow[] = [];
+      const peakRss = { worker: 0, api: 0 };
+      let queries = 0;
+      const measureTransfers = async () => {
+        const before = [readCounts(workerCounts), readCounts(apiCounts)];
+        const rss = sampleRss([worker, api]);
+        transferWindows.push(await loadWindow(concurrency, opts.secondsPerLevel, transferOnce));
+        const peak = rss.stop();
+        peakRss.worker = Math.max(peakRss.worker, peak.worker ?? 0);
+        peakRss.api = Math.max(peakRss.api, peak.api ?? 0);
+        await new Promise((r) => setTimeout(r, 1_100)); // the counters are flushed once a second
+        const after = [readCounts(workerCounts), readCounts(apiCounts)];
+        queries +=
+          after[0]!.queries - before[0]!.queries + (after[1]!.queries - before[1]!.queries);
+      };
+      const measureBare = async () => {
+        bareWindows.push(await loadWindow(concurrency, opts.secondsPerLevel, bareOnce));
+      };
+      // ABBA order (bare, transfers, transfers, bare, …): a drifting machine load weighs on both.
+      for (let round = 0; round < (opts.rounds ?? 2); round++) {
+        const order =
+          round % 2 === 0 ? [measureBare, measureTransfers] : [measureTransfers, measureBare];
+        for (const measure of order) await measure();
+      }
+      const bare = summarize(concurrency, bareWindows);
+      const transfers = summarize(concurrency, transferWindows);
+      const bareSample = bareIds.slice(-PROFILE_SAMPLES);
       const level: E2eLevel = {
         concurrency,
         transfers,
@@ -248,7 +271,7 @@ export async function runE2eBench(opts: E2eOptions): Promise<E2eResult> {
         ...(transfers.ok > 0 && { queriesPerTransfer: round(queries / transfers.ok, 1) }),
       };
       levels.push(level);
-      memory = { workerMiB: peakRss.worker ?? 0, apiMiB: peakRss.api ?? 0 };
+      memory = { workerMiB: peakRss.worker, apiMiB: peakRss.api };
       log(
         `[e2e ${opts.label}] c=${concurrency}: ${round(transfers.perSecond)} transfers/s ` +
           `(p50 ${transfers.p50Ms} p95 ${transfers.p95Ms} p99 ${transfers.p99Ms} ms, ${transfers.failed} failed` +

@@ -9,7 +9,10 @@ import { createCustomers, login } from './lib/population';
 import { freePort, httpUp, sampleRss, startProcess, type BenchProcess } from './lib/proc';
 
 export interface GatewayOptions {
+  /** Seconds per autocannon window; `rounds` windows each for the API and the baseline. */
   seconds: number;
+  /** Default 2 (ABBA: bare, api, api, bare). */
+  rounds?: number;
   connections: number;
   apiPort?: number;
   barePort?: number;
@@ -47,6 +50,21 @@ async function cannon(
     non2xx: r.non2xx,
     errors: r.errors,
     total: r.requests.total,
+  };
+}
+
+/** Windows summed: rps over the total time; latency percentiles weighted by request count. */
+function combine(windows: CannonFigures[], seconds: number): CannonFigures {
+  const total = windows.reduce((s, w) => s + w.total, 0);
+  const weighted = (pick: (w: CannonFigures) => number) =>
+    Math.round(windows.reduce((s, w) => s + pick(w) * w.total, 0) / Math.max(total, 1));
+  return {
+    rps: total / (seconds * windows.length),
+    p50Ms: weighted((w) => w.p50Ms),
+    p99Ms: weighted((w) => w.p99Ms),
+    non2xx: windows.reduce((s, w) => s + w.non2xx, 0),
+    errors: windows.reduce((s, w) => s + w.errors, 0),
+    total,
   };
 }
 
@@ -94,10 +112,24 @@ export async function runGatewayBench(opts: GatewayOptions): Promise<GatewayResu
     // Warm both (JIT, pools), then measure the baseline and the API back to back.
     await cannon(bareUrl, 2, opts.connections);
     await cannon(apiUrl, 2, opts.connections, auth);
-    const bareFigures = await cannon(bareUrl, opts.seconds, opts.connections);
-    const rss = sampleRss([api]);
-    const apiFigures = await cannon(apiUrl, opts.seconds, opts.connections, auth);
-    const apiPeakRssMiB = rss.stop().api ?? 0;
+    // Windows in ABBA order (bare, api, api, bare, …) so a drifting machine load weighs on both.
+    const bareWindows: CannonFigures[] = [];
+    const apiWindows: CannonFigures[] = [];
+    let apiPeakRssMiB = 0;
+    const measureApi = async () => {
+      const rss = sampleRss([api]);
+      apiWindows.push(await cannon(apiUrl, opts.seconds, opts.connections, auth));
+      apiPeakRssMiB = Math.max(apiPeakRssMiB, rss.stop().api ?? 0);
+    };
+    const measureBare = async () => {
+      bareWindows.push(await cannon(bareUrl, opts.seconds, opts.connections));
+    };
+    for (let round = 0; round < (opts.rounds ?? 2); round++) {
+      for (const measure of round % 2 === 0 ? [measureBare, measureApi] : [measureApi, measureBare])
+        await measure();
+    }
+    const bareFigures = combine(bareWindows, opts.seconds);
+    const apiFigures = combine(apiWindows, opts.seconds);
     log(
       `[gateway] api ${apiFigures.rps.toFixed(0)} rps (p99 ${apiFigures.p99Ms} ms, ${apiFigures.non2xx} non-2xx) ` +
         `vs bare ${bareFigures.rps.toFixed(0)} rps (p99 ${bareFigures.p99Ms} ms)`,

@@ -26,6 +26,7 @@ const PLAN = quick
   ? {
       concurrencies: [1, 8],
       e2eSeconds: 5,
+      e2eRounds: 1,
       customers: 8,
       ledgerClients: [8],
       ledgerSeconds: 3,
@@ -36,6 +37,7 @@ const PLAN = quick
   : {
       concurrencies: [1, 8, 32, 128],
       e2eSeconds: 15,
+      e2eRounds: 2,
       customers: 16,
       ledgerClients: [8, 32],
       ledgerSeconds: 8,
@@ -80,7 +82,7 @@ function e2eSection(r: E2eResult): BenchReport['sections'][number] {
     notes: [
       `Orchestration efficiency = transfers/s ÷ bare workflows/s (target ≥ 0.8). Peak: ${round(r.peak.transfers.perSecond)} transfers/s at concurrency ${r.peak.concurrency}, efficiency ${r.peak.efficiency}.`,
       `Baseline: bareWorkflow with the transfer's activity shape (${r.profile.transfer.activities} activities in batches [${r.profile.transfer.plan.join(', ')}]), every activity a no-op, same Temporal server, started and awaited through the client.`,
-      `Latency is submit (POST /api/v1/transfers) → workflow result COMPLETED. Levels stop early once throughput grows < 5% (saturation); the top level run was c=${last.concurrency}.`,
+      `Each level runs ${PLAN.e2eRounds} windows of ${PLAN.e2eSeconds} s per side in ABBA order (bare, transfers, transfers, bare), so machine drift lands on both sides. Latency is submit (POST /api/v1/transfers) → workflow result COMPLETED. Levels stop early once throughput grows < 5% (saturation); the top level run was c=${last.concurrency}.`,
       `Worker env: ${JSON.stringify(r.workerEnv)}.`,
     ],
   };
@@ -185,6 +187,7 @@ async function main(): Promise<void> {
     const common = {
       temporalAddress: TEMPORAL_ADDRESS,
       secondsPerLevel: PLAN.e2eSeconds,
+      rounds: PLAN.e2eRounds,
       customers: PLAN.customers,
       log,
     };
@@ -259,7 +262,12 @@ async function main(): Promise<void> {
   }
 
   if (only.has('gateway')) {
-    const g = await runGatewayBench({ seconds: PLAN.gatewaySeconds, connections: 32, log });
+    const g = await runGatewayBench({
+      seconds: PLAN.gatewaySeconds,
+      rounds: quick ? 1 : 2,
+      connections: 32,
+      log,
+    });
     report.sections.push({
       title: '3. Gateway: authenticated GET /api/v1/accounts/:id at saturation (autocannon)',
       results: [
@@ -272,7 +280,7 @@ async function main(): Promise<void> {
         }),
       ],
       notes: [
-        `${g.connections} connections, ${PLAN.gatewaySeconds} s each, after a 2 s warm-up of both. The API runs with LOG_LEVEL=warn; its peak RSS here: ${round(g.apiPeakRssMiB)} MiB.`,
+        `${g.connections} connections, windows of ${PLAN.gatewaySeconds} s (${quick ? 1 : 2} per side, ABBA order), after a 2 s warm-up of both. The API runs with LOG_LEVEL=warn; its peak RSS here: ${round(g.apiPeakRssMiB)} MiB.`,
       ],
     });
   }

@@ -10,16 +10,26 @@ export interface LoadResult {
   p50Ms: number;
   p95Ms: number;
   p99Ms: number;
+  /** How many timed windows were summed (rounds interleaved with a baseline's). */
+  rounds?: number;
+  firstError?: string;
+}
+
+/** One timed window's raw outcome, to be summed with others by `summarize`. */
+export interface LoadWindow {
+  latenciesMs: number[];
+  failed: number;
+  elapsedSeconds: number;
   firstError?: string;
 }
 
 /** `op` resolves true for a success, false (or throws) for a failure. */
-export async function closedLoop(
+export async function loadWindow(
   concurrency: number,
   seconds: number,
   op: () => Promise<boolean>,
-): Promise<LoadResult> {
-  const latencies: number[] = [];
+): Promise<LoadWindow> {
+  const latenciesMs: number[] = [];
   let failed = 0;
   let firstError: string | undefined;
   const start = performance.now();
@@ -29,7 +39,7 @@ export async function closedLoop(
       while (performance.now() < end) {
         const t0 = performance.now();
         try {
-          if (await op()) latencies.push(performance.now() - t0);
+          if (await op()) latenciesMs.push(performance.now() - t0);
           else failed += 1;
         } catch (err) {
           failed += 1;
@@ -39,17 +49,38 @@ export async function closedLoop(
     }),
   );
   // The tail (operations in flight at the deadline) is included, for value and baseline alike.
-  const elapsed = (performance.now() - start) / 1000;
-  latencies.sort((a, b) => a - b);
+  return {
+    latenciesMs,
+    failed,
+    elapsedSeconds: (performance.now() - start) / 1000,
+    ...(firstError !== undefined && { firstError }),
+  };
+}
+
+/** Sums windows: rate = successes over the total time, percentiles over all latencies. */
+export function summarize(concurrency: number, windows: LoadWindow[]): LoadResult {
+  const latencies = windows.flatMap((w) => w.latenciesMs).sort((a, b) => a - b);
+  const elapsed = windows.reduce((s, w) => s + w.elapsedSeconds, 0);
+  const firstError = windows.find((w) => w.firstError !== undefined)?.firstError;
   return {
     concurrency,
     ok: latencies.length,
-    failed,
+    failed: windows.reduce((s, w) => s + w.failed, 0),
     seconds: Math.round(elapsed * 10) / 10,
-    perSecond: latencies.length / elapsed,
+    perSecond: latencies.length / Math.max(elapsed, 1e-9),
     p50Ms: Math.round(percentile(latencies, 50)),
     p95Ms: Math.round(percentile(latencies, 95)),
     p99Ms: Math.round(percentile(latencies, 99)),
+    ...(windows.length > 1 && { rounds: windows.length }),
     ...(firstError !== undefined && { firstError }),
   };
+}
+
+/** One window, summarised. */
+export async function closedLoop(
+  concurrency: number,
+  seconds: number,
+  op: () => Promise<boolean>,
+): Promise<LoadResult> {
+  return summarize(concurrency, [await loadWindow(concurrency, seconds, op)]);
 }
