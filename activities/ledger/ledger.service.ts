@@ -488,7 +488,7 @@ export function createLedgerService(db: Db) {
       batch.map((b, i) => {
         const row = rows.find((r) => Number(r.o_idx) === i);
         const result = row
-          ? batchedResult(row, b.req)
+          ? resultOfRow(row, b.req)
           : Promise.reject(new Error('ledger_create_transfers: missing result'));
         return result.then(b.resolve, b.reject);
       }),
@@ -514,17 +514,21 @@ export function createLedgerService(db: Db) {
       }
       const row = rows[0];
       if (!row) throw new Error('ledger_create_transfers returned no row');
-      return batchedResult(row, req);
+      return resultOfRow(row, req);
     }
   }
 
-  /** Maps one item's outcome to the service's result or DomainError. */
-  async function batchedResult(
+  /**
+   * Maps an outcome row of `ledger_create_transfers` or `ledger_resolve_pending` (o_* columns) to
+   * the service's result or DomainError.
+   */
+  async function resultOfRow(
     row: Record<string, unknown>,
     req: Normalized,
   ): Promise<TransferResult> {
     const outcome = String(row.o_outcome);
     const detail = typeof row.o_detail === 'string' ? row.o_detail : '';
+    const pendingId = req.pendingId ?? '';
     switch (outcome) {
       case 'created':
         return { transfer: transferOfRow(row), replayed: false };
@@ -558,8 +562,33 @@ export function createLedgerService(db: Db) {
           accountId: detail,
           limit: 'credits_must_not_exceed_debits',
         });
+      case 'PENDING_TRANSFER_NOT_FOUND':
+        throw fail('PENDING_TRANSFER_NOT_FOUND', `No pending transfer ${pendingId}`, { pendingId });
+      case 'VALIDATION_FAILED':
+        throw fail(
+          'VALIDATION_FAILED',
+          detail === 'amount'
+            ? 'A void releases the full pending amount'
+            : `${detail} differs from the pending transfer's`,
+          { field: detail, pendingId },
+        );
+      case 'EXCEEDS_PENDING_AMOUNT':
+        throw fail('EXCEEDS_PENDING_AMOUNT', 'Amount exceeds the pending amount', {
+          pendingId,
+          pendingAmount: detail,
+        });
+      // 'expired': the release of the timed-out hold was written and committed by this call.
+      case 'expired':
+      case 'PENDING_TRANSFER_EXPIRED':
+        throw fail('PENDING_TRANSFER_EXPIRED', `Pending transfer ${pendingId} expired`, {
+          pendingId,
+        });
+      case 'PENDING_TRANSFER_ALREADY_RESOLVED': {
+        const cut = detail.lastIndexOf('/');
+        throw alreadyResolved(pendingId, detail.slice(0, cut), detail.slice(cut + 1));
+      }
       default:
-        throw new Error(`ledger_create_transfers: unknown outcome ${outcome}`);
+        throw new Error(`ledger: unknown outcome ${outcome}`);
     }
   }
 
@@ -600,7 +629,7 @@ export function createLedgerService(db: Db) {
         throw err;
       }
       if (!row) throw new Error('ledger_resolve_pending returned no row');
-      return resolvedResult(row, req);
+      return resultOfRow(row, req);
     }
   }
 
@@ -610,64 +639,6 @@ export function createLedgerService(db: Db) {
       `Pending transfer ${pendingId} was already resolved`,
       { pendingId, ...(resolvedBy && { resolvedBy, resolution }) },
     );
-  }
-
-  /** Maps a `ledger_resolve_pending` outcome to the result or DomainError. */
-  async function resolvedResult(
-    row: Record<string, unknown>,
-    req: Normalized,
-  ): Promise<TransferResult> {
-    const outcome = String(row.o_outcome);
-    const detail = typeof row.o_detail === 'string' ? row.o_detail : '';
-    const pendingId = req.pendingId!;
-    switch (outcome) {
-      case 'created':
-        return { transfer: transferOfRow(row), replayed: false };
-      case 'exists': {
-        const existing = transferOfRow(row);
-        await assertSameFields(existing, req);
-        return { transfer: existing, replayed: true };
-      }
-      case 'PENDING_TRANSFER_NOT_FOUND':
-        throw fail('PENDING_TRANSFER_NOT_FOUND', `No pending transfer ${pendingId}`, { pendingId });
-      case 'VALIDATION_FAILED':
-        throw fail(
-          'VALIDATION_FAILED',
-          detail === 'amount'
-            ? 'A void releases the full pending amount'
-            : `${detail} differs from the pending transfer's`,
-          { field: detail, pendingId },
-        );
-      case 'EXCEEDS_PENDING_AMOUNT':
-        throw fail('EXCEEDS_PENDING_AMOUNT', 'Amount exceeds the pending amount', {
-          pendingId,
-          pendingAmount: detail,
-        });
-      case 'CURRENCY_MISMATCH': {
-        const [debitCurrency, creditCurrency] = detail.split('/');
-        throw fail('CURRENCY_MISMATCH', 'Accounts and transfer must share one currency', {
-          debitCurrency,
-          creditCurrency,
-          currency: req.currency,
-        });
-      }
-      // 'expired': the release of the timed-out hold was written and committed by this call.
-      case 'expired':
-      case 'PENDING_TRANSFER_EXPIRED':
-        throw fail('PENDING_TRANSFER_EXPIRED', `Pending transfer ${pendingId} expired`, {
-          pendingId,
-        });
-      case 'PENDING_TRANSFER_ALREADY_RESOLVED': {
-        const cut = detail.lastIndexOf('/');
-        throw alreadyResolved(pendingId, detail.slice(0, cut), detail.slice(cut + 1));
-      }
-      case 'ACCOUNT_CLOSED':
-        throw fail('ACCOUNT_CLOSED', `Account ${detail} is closed`, { accountId: detail });
-      case 'ACCOUNT_FROZEN':
-        throw fail('ACCOUNT_FROZEN', `Account ${detail} is frozen`, { accountId: detail });
-      default:
-        throw new Error(`ledger_resolve_pending: unknown outcome ${outcome}`);
-    }
   }
 
   async function createTransfer(input: CreateTransferInput): Promise<TransferResult> {
