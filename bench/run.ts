@@ -47,8 +47,8 @@ const PLAN = quick
     };
 /**
  * Item 6's change, measured before/after: the worker's DB pool and its activity slots sized
- * together (slots a little above the pool: the SDK's default of 100 slots mostly queued for a
- * connection while holding memory; 100 → 40 took ~40 MiB off the worker's peak at c = 32).
+ * together (slots a little above the pool: most of the SDK's default 100 slots only queue for a
+ * connection).
  */
 const TUNED_WORKER_ENV = { DATABASE_POOL_SIZE: '30', WORKER_MAX_CONCURRENT_ACTIVITIES: '40' };
 const DEFAULT_WORKER_ENV = { DATABASE_POOL_SIZE: '10' };
