@@ -38,7 +38,7 @@ EXPOSE 8080
 # ---- runtime (default target) ----
 FROM ${NODE_IMAGE} AS runtime
 # MALLOC_ARENA_MAX: glibc makes up to 8 malloc arenas per core for the worker's native threads
-# (Temporal's core); 2 keep ~60 MiB of its RSS at load for the same throughput (bench/README.md).
+# (Temporal's core); 2 lowered its RSS at load in the benchmarks (bench/README.md).
 ENV NODE_ENV=production \
     API_HOST=0.0.0.0 \
     API_PORT=3000 \

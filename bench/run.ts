@@ -48,8 +48,8 @@ const PLAN = quick
 /**
  * Item 6's change, measured before/after: the worker's DB pool and its activity slots sized
  * together (slots a little above the pool: most of the SDK's default 100 slots only queue for a
- * connection), and glibc limited to 2 malloc arenas as in the image: the worker's JS heap is
- * under 90 MiB at c = 32, the rest of its RSS is native (Temporal's core, per-thread arenas).
+ * connection), and glibc limited to 2 malloc arenas as in the image (the worker's JS heap is
+ * under 90 MiB at c = 32; the rest of its RSS is native: Temporal's core, per-thread arenas).
  */
 const TUNED_WORKER_ENV = {
   DATABASE_POOL_SIZE: '30',
