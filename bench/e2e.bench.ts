@@ -47,6 +47,8 @@ export interface E2eOptions {
   customers?: number;
   /** Extra environment for the worker (tuning: DATABASE_POOL_SIZE, WORKER_* …). */
   workerEnv?: Record<string, string>;
+  /** Extra environment for the API (e.g. the image's NODE_OPTIONS). */
+  apiEnv?: Record<string, string>;
   /** Stop raising concurrency once throughput grows by less than this factor (default 1.05). */
   saturationGain?: number;
   log?: (message: string) => void;
@@ -73,6 +75,7 @@ export interface E2eResult {
   /** Averaged over sampled transfers / bare workflows of the peak level. */
   profile: { transfer: HistoryProfile; bare: HistoryProfile };
   workerEnv: Record<string, string>;
+  apiEnv: Record<string, string>;
 }
 
 const PROFILE_SAMPLES = 10;
@@ -126,6 +129,7 @@ export async function runE2eBench(opts: E2eOptions): Promise<E2eResult> {
   const client = new Client({ connection, namespace: process.env.TEMPORAL_NAMESPACE ?? 'default' });
   try {
     const workerEnv = opts.workerEnv ?? {};
+    const apiEnv = opts.apiEnv ?? {};
     const started = await Promise.allSettled([
       startProcess({
         name: 'worker',
@@ -151,6 +155,7 @@ export async function runE2eBench(opts: E2eOptions): Promise<E2eResult> {
           API_PORT: String(apiPort),
           METRICS_PORT: String(ports.api),
           BENCH_PG_COUNT_FILE: apiCounts,
+          ...apiEnv,
         }),
         ready: () => httpUp(`http://127.0.0.1:${apiPort}/health`),
       }),
@@ -310,6 +315,7 @@ export async function runE2eBench(opts: E2eOptions): Promise<E2eResult> {
       memory: { ...memory, workerHwmMiB: hwm(worker), apiHwmMiB: hwm(api) },
       profile,
       workerEnv,
+      apiEnv: opts.apiEnv ?? {},
     };
   } finally {
     await Promise.all(procs.map((p) => p.stop()));

@@ -17,6 +17,8 @@ export interface GatewayOptions {
   apiPort?: number;
   barePort?: number;
   databaseName?: string;
+  /** Environment of both servers, e.g. the image's runtime env (NODE_OPTIONS, MALLOC_ARENA_MAX). */
+  runtimeEnv?: Record<string, string>;
   log?: (m: string) => void;
 }
 
@@ -85,13 +87,14 @@ export async function runGatewayBench(opts: GatewayOptions): Promise<GatewayResu
           API_PORT: String(apiPort),
           METRICS_PORT: String(metricsPort),
           TEMPORAL_ADDRESS: process.env.TEMPORAL_ADDRESS ?? '127.0.0.1:7233',
+          ...opts.runtimeEnv,
         }),
         ready: () => httpUp(`http://127.0.0.1:${apiPort}/health`),
       }),
       startProcess({
         name: 'bare',
         script: 'bench/gateway/bare-server.ts',
-        env: childEnv({ DATABASE_URL: dbUrl, BARE_PORT: String(barePort) }),
+        env: childEnv({ DATABASE_URL: dbUrl, BARE_PORT: String(barePort), ...opts.runtimeEnv }),
         ready: () => httpUp(`http://127.0.0.1:${barePort}/accounts/x`),
       }),
     ]);
