@@ -39,11 +39,12 @@ EXPOSE 8080
 FROM ${NODE_IMAGE} AS runtime
 # MALLOC_ARENA_MAX: glibc makes up to 8 malloc arenas per core for the worker's native threads
 # (Temporal's core); 2 lowered its RSS at load in the benchmarks (bench/README.md).
-# NODE_OPTIONS: most of a process's RSS is V8 heap pages, and with the default limits (a 16 MiB
-# semi-space and an old space sized from the host's memory) each isolate (the worker has two: main
-# and the workflow thread) grows far past its live data before collecting. 4 MiB semi-spaces and a
-# 512 MiB old space took the worker at c = 32 from ~400 to ~260 MiB and the API from ~250 to
-# ~220 MiB at the same throughput (benchmark 5). Override it per deployment if a process needs more.
+# NODE_OPTIONS: most of a process's RSS is V8 heap pages, and with Node's defaults (16 MiB
+# semi-spaces, an old space sized from the host's memory) each isolate (the worker has two: main
+# and the workflow thread) grows far past its live data before collecting. 8 MiB semi-spaces and a
+# 512 MiB old space took the worker at c = 32 from ~370-410 to ~270 MiB and the API from ~250 to
+# ~150 MiB (benchmark 5); 4 MiB semi-spaces saved ~20 MiB more but cost throughput. Override it
+# per deployment if a process needs more heap.
 ENV NODE_ENV=production \
     API_HOST=0.0.0.0 \
     API_PORT=3000 \
@@ -51,7 +52,7 @@ ENV NODE_ENV=production \
     DATA_DIR=/app/.data \
     npm_config_update_notifier=false \
     MALLOC_ARENA_MAX=2 \
-    NODE_OPTIONS="--max-semi-space-size=4 --max-old-space-size=512"
+    NODE_OPTIONS="--max-semi-space-size=8 --max-old-space-size=512"
 WORKDIR /app
 RUN apt-get update && apt-get install -y --no-install-recommends tini ca-certificates \
     && rm -rf /var/lib/apt/lists/* \
