@@ -315,7 +315,7 @@ export async function runE2eBench(opts: E2eOptions): Promise<E2eResult> {
       memory: { ...memory, workerHwmMiB: hwm(worker), apiHwmMiB: hwm(api) },
       profile,
       workerEnv,
-      apiEnv: opts.apiEnv ?? {},
+      apiEnv,
     };
   } finally {
     await Promise.all(procs.map((p) => p.stop()));
