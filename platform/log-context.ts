@@ -38,11 +38,12 @@ const TRACE_BOUND = Symbol.for('harbor.log.traceBound');
  * span's async context (Fastify's "request completed"); the mixin then skips its own trace fields
  * so a line never carries the key twice.
  */
-export function bindTraceFields<L extends { child(bindings: object): L }>(
+export function bindTraceFields<L extends { child(bindings: object, options?: object): L }>(
   logger: L,
-  fields: { trace_id: string; span_id?: string },
+  fields: { trace_id: string; span_id?: string } & Record<string, unknown>,
+  options?: object,
 ): L {
-  const child = logger.child(fields);
+  const child = logger.child(fields, options);
   (child as Record<symbol, unknown>)[TRACE_BOUND] = true;
   return child;
 }
