@@ -3,6 +3,7 @@ import { generateSync } from 'otplib';
 import { eq } from 'drizzle-orm';
 import { refreshTokens, users } from '../db/schema/auth';
 import { customers } from '../db/schema/customers';
+import { sha256Hex } from './lib/crypto';
 import {
   fakeIp,
   startTestApp,
@@ -218,6 +219,91 @@ describe('login, me, tokens', () => {
   it('rejects unknown refresh tokens with 401', async () => {
     const res = await post('/auth/refresh', { refreshToken: 'x'.repeat(43) });
     expect(res.statusCode).toBe(401);
+  });
+});
+
+describe('refresh token in an HttpOnly cookie (browsers)', () => {
+  type SetCookie = { name: string; value: string; [attr: string]: unknown };
+  const refreshCookie = (res: { cookies: SetCookie[] }) =>
+    res.cookies.find((c) => c.name === 'hb_refresh');
+  const withCookie = (token: string) => ({ cookie: `hb_refresh=${token}` });
+
+  async function cookieLogin() {
+    const u = await t.customer();
+    const res = await post('/auth/login', {
+      email: u.email,
+      password: TEST_PASSWORD,
+      refreshTokenDelivery: 'cookie',
+    });
+    expect(res.statusCode).toBe(200);
+    return { u, res };
+  }
+
+  it('login sets an HttpOnly, SameSite=Strict cookie scoped to /api/v1/auth, not the body', async () => {
+    const { u, res } = await cookieLogin();
+    const body = res.json();
+    expect(body.accessToken).toBeTruthy();
+    expect(body).not.toHaveProperty('refreshToken');
+    const c = refreshCookie(res);
+    expect(c).toMatchObject({ httpOnly: true, sameSite: 'Strict', path: '/api/v1/auth' });
+    expect(c?.value).toMatch(/^[A-Za-z0-9_-]{40,}$/);
+    // A session cookie: no Max-Age or Expires, so it ends with the browser session.
+    expect(c).not.toHaveProperty('maxAge');
+    expect(c).not.toHaveProperty('expires');
+    const rows = await t.database.db
+      .select()
+      .from(refreshTokens)
+      .where(eq(refreshTokens.userId, u.id));
+    // Stored like any refresh token: its hash only, in a family of its own.
+    expect(rows.map((r) => r.tokenHash)).toContain(sha256Hex(c!.value));
+    expect(rows.map((r) => r.tokenHash)).not.toContain(c!.value);
+  });
+
+  it('refresh reads the cookie, rotates it, and a replayed old cookie revokes the family', async () => {
+    const { res } = await cookieLogin();
+    const first = refreshCookie(res)!.value;
+    const rotated = await post('/auth/refresh', {}, withCookie(first));
+    expect(rotated.statusCode).toBe(200);
+    expect(rotated.json().accessToken).toBeTruthy();
+    expect(rotated.json()).not.toHaveProperty('refreshToken');
+    const second = refreshCookie(rotated)!.value;
+    expect(second).not.toBe(first);
+    expect((await post('/auth/refresh', {}, withCookie(second))).statusCode).toBe(200);
+    // The first cookie again: a theft signal. 401, the cookie is cleared, the family revoked.
+    const replay = await post('/auth/refresh', {}, withCookie(first));
+    expect(replay.statusCode).toBe(401);
+    expect(replay.json().error.code).toBe('TOKEN_REVOKED');
+    expect(refreshCookie(replay)?.value).toBe('');
+    expect((await post('/auth/refresh', {}, withCookie(second))).statusCode).toBe(401);
+  });
+
+  it('refresh with neither a body token nor a cookie is 401 UNAUTHORIZED', async () => {
+    const res = await post('/auth/refresh', {});
+    expect(res.statusCode).toBe(401);
+    expect(res.json().error.code).toBe('UNAUTHORIZED');
+  });
+
+  it('logout revokes the cookie token, clears the cookie, and is idempotent', async () => {
+    const { res } = await cookieLogin();
+    const token = refreshCookie(res)!.value;
+    const out = await post('/auth/logout', {}, withCookie(token));
+    expect(out.statusCode).toBe(204);
+    expect(refreshCookie(out)).toMatchObject({ value: '', path: '/api/v1/auth' });
+    expect((await post('/auth/refresh', {}, withCookie(token))).statusCode).toBe(401);
+    expect((await post('/auth/logout', {})).statusCode).toBe(204);
+  });
+
+  it('the body token wins over the cookie, and body delivery sets no cookie', async () => {
+    const u = await t.customer();
+    const { res: cookieRes } = await cookieLogin();
+    const res = await post(
+      '/auth/refresh',
+      { refreshToken: u.refreshToken },
+      withCookie(refreshCookie(cookieRes)!.value),
+    );
+    expect(res.statusCode).toBe(200);
+    expect(res.json().refreshToken).toBeTruthy();
+    expect(refreshCookie(res)).toBeUndefined();
   });
 });
 

@@ -61,6 +61,8 @@ export const configSchema = z.object({
   JWT_SECRET: z.string().min(32, 'JWT_SECRET must be at least 32 characters'),
   ACCESS_TOKEN_TTL_SECONDS: int(900),
   REFRESH_TOKEN_TTL_SECONDS: int(7 * 24 * 3600),
+  /** `Secure` on the web client's refresh cookie; default: on when NODE_ENV=production. */
+  REFRESH_COOKIE_SECURE: bool.optional(),
   RATE_LIMIT_PER_MINUTE: int(100),
   AUTH_RATE_LIMIT_PER_MINUTE: int(10),
   /** Key for encrypting national ids at rest: 32 bytes, base64. */

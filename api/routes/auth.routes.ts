@@ -1,8 +1,11 @@
 /**
  * /api/v1/auth: register, login (with lockout and TOTP), refresh (rotation + reuse detection),
- * logout, me, MFA setup/enable. Per-IP rate limits (AUTH_RATE_LIMIT_PER_MINUTE).
+ * logout, me, MFA setup/enable. Browsers take the refresh token as an HttpOnly cookie
+ * (api/lib/refresh-cookie.ts); API clients in the body. Per-IP rate limits (AUTH_RATE_LIMIT_PER_MINUTE).
  */
+import cookie from '@fastify/cookie';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import type { FastifyReply } from 'fastify';
 import { eq, sql } from 'drizzle-orm';
 import { generateSecret, generateURI, verify as verifyTotp } from 'otplib';
 import { Type } from 'typebox';
@@ -10,7 +13,13 @@ import { users } from '../../db/schema/auth';
 import { DomainError } from '../../domain/errors';
 import { decrypt, encrypt } from '../lib/crypto';
 import { burnPasswordCheck, PASSWORD_MAX_LENGTH, verifyPassword } from '../lib/passwords';
-import { issueTokenPair, revokeRefreshToken, rotateRefreshToken } from '../lib/tokens';
+import { clearRefreshCookie, refreshCookieOf, setRefreshCookie } from '../lib/refresh-cookie';
+import {
+  issueTokenPair,
+  revokeRefreshToken,
+  rotateRefreshToken,
+  type TokenPair,
+} from '../lib/tokens';
 import { createUser, findUserByEmail, getPublicUser } from '../lib/users';
 import { principalOf } from '../plugins/access';
 import { authRateLimit } from '../plugins/rate-limit';
@@ -32,9 +41,19 @@ export const UserView = Type.Object({
 
 const TokenPairView = Type.Object({
   accessToken: Type.String(),
-  refreshToken: Type.String(),
+  refreshToken: Type.Optional(
+    Type.String({
+      description: 'Absent when the refresh token was delivered in the HttpOnly cookie instead',
+    }),
+  ),
   expiresIn: Type.Integer({ description: 'Access token lifetime in seconds' }),
   tokenType: Type.Literal('Bearer'),
+});
+
+const RefreshTokenDelivery = Type.Union([Type.Literal('body'), Type.Literal('cookie')], {
+  description:
+    '`cookie` (browsers): the refresh token is set in an HttpOnly, SameSite=Strict cookie scoped ' +
+    'to /api/v1/auth and left out of the body. `body` (default): returned in the body.',
 });
 
 const TOTP_TOLERANCE_SECONDS = 30;
@@ -51,6 +70,16 @@ const authRoutes: FastifyPluginAsyncTypebox = async (app) => {
   const ipKey = (ip: string) => `${app.appOptions.redisPrefix}loginfail:ip:${ip}`;
   const rateLimit = authRateLimit(app);
   const publicAuth = { access: { public: true as const }, rateLimit };
+  // Cookies are read on these routes only: the refresh cookie is scoped to /api/v1/auth.
+  await app.register(cookie);
+
+  /** A pair for the response: in cookie delivery the refresh token goes in the cookie only. */
+  function deliver(reply: FastifyReply, pair: TokenPair, delivery: 'body' | 'cookie') {
+    if (delivery === 'body') return pair;
+    setRefreshCookie(reply, config, pair.refreshToken);
+    const { refreshToken: _inCookie, ...rest } = pair;
+    return rest;
+  }
 
   async function recordIpFailure(ip: string) {
     const key = ipKey(ip);
@@ -92,10 +121,16 @@ const authRoutes: FastifyPluginAsyncTypebox = async (app) => {
         tags: ['auth'],
         summary: 'Log in',
         description:
-          'Returns an access token (JWT, 15 min) and a refresh token. With MFA enabled, `totp` is required. ' +
+          'Returns an access token (JWT, 15 min) and a refresh token (in the body, or with ' +
+          '`refreshTokenDelivery: cookie` in an HttpOnly cookie). With MFA enabled, `totp` is required. ' +
           'Repeated failures lock the account and the client IP for a while (423).',
         body: Type.Object(
-          { email: Email, password: Password, totp: Type.Optional(Totp) },
+          {
+            email: Email,
+            password: Password,
+            totp: Type.Optional(Totp),
+            refreshTokenDelivery: Type.Optional(RefreshTokenDelivery),
+          },
           { additionalProperties: false },
         ),
         response: { 200: TokenPairView, ...errors(400, 401, 423) },
@@ -171,7 +206,8 @@ const authRoutes: FastifyPluginAsyncTypebox = async (app) => {
         .update(users)
         .set({ failedLoginCount: 0, lockedUntil: null, lastLoginAt: sql`now()` })
         .where(eq(users.id, user.id));
-      return issueTokenPair(app, user);
+      const pair = await issueTokenPair(app, user);
+      return deliver(reply, pair, request.body.refreshTokenDelivery ?? 'body');
     },
   );
 
@@ -183,12 +219,29 @@ const authRoutes: FastifyPluginAsyncTypebox = async (app) => {
         tags: ['auth'],
         summary: 'Exchange a refresh token for a new pair',
         description:
-          'Refresh tokens rotate on every use. Reusing an already-rotated token revokes the whole family.',
-        body: Type.Object({ refreshToken: RefreshToken }, { additionalProperties: false }),
+          'Refresh tokens rotate on every use. Reusing an already-rotated token revokes the whole family. ' +
+          'The token comes from the body or, when the body has none, from the HttpOnly refresh cookie; ' +
+          'a cookie is answered with a new cookie.',
+        body: Type.Object(
+          { refreshToken: Type.Optional(RefreshToken) },
+          { additionalProperties: false },
+        ),
         response: { 200: TokenPairView, ...errors(400, 401) },
       },
     },
-    async (request) => rotateRefreshToken(app, request.body.refreshToken),
+    async (request, reply) => {
+      const fromBody = request.body.refreshToken;
+      const token = fromBody ?? refreshCookieOf(request);
+      if (!token) throw new DomainError('UNAUTHORIZED', 'No refresh token');
+      try {
+        const pair = await rotateRefreshToken(app, token);
+        return deliver(reply, pair, fromBody ? 'body' : 'cookie');
+      } catch (err) {
+        // A dead cookie is dropped, so the browser stops presenting it.
+        if (!fromBody) clearRefreshCookie(reply, config);
+        throw err;
+      }
+    },
   );
 
   app.post(
@@ -198,12 +251,20 @@ const authRoutes: FastifyPluginAsyncTypebox = async (app) => {
       schema: {
         tags: ['auth'],
         summary: 'Log out: revoke the refresh token family',
-        body: Type.Object({ refreshToken: RefreshToken }, { additionalProperties: false }),
+        description:
+          'Revokes the family of the refresh token in the body or, when the body has none, in the ' +
+          'refresh cookie, and clears the cookie.',
+        body: Type.Object(
+          { refreshToken: Type.Optional(RefreshToken) },
+          { additionalProperties: false },
+        ),
         response: { 204: Type.Null({ description: 'Logged out' }), ...errors(400) },
       },
     },
     async (request, reply) => {
-      await revokeRefreshToken(app, request.body.refreshToken);
+      const token = request.body.refreshToken ?? refreshCookieOf(request);
+      if (token) await revokeRefreshToken(app, token);
+      clearRefreshCookie(reply, config);
       return reply.code(204).send(null);
     },
   );

@@ -43,5 +43,22 @@ describe('journey 3: insufficient funds', () => {
 
     await go(page, '/');
     expect(await page.getByTestId('available-balance').first().textContent()).toBe('$10.00');
+
+    // The session survives a reload, and reaches a new tab, through the HttpOnly refresh cookie,
+    // which no script can read and which no storage holds.
+    const cookies = await b.context.cookies();
+    const refresh = cookies.find((c) => c.name === 'hb_refresh');
+    expect(refresh).toMatchObject({ httpOnly: true, sameSite: 'Strict', path: '/api/v1/auth' });
+    expect(await page.evaluate(() => document.cookie)).not.toContain('hb_refresh');
+    const stored = await page.evaluate(() =>
+      JSON.stringify({ ...localStorage, ...sessionStorage }),
+    );
+    expect(stored).not.toContain(refresh!.value);
+    await page.reload();
+    await page.getByTestId('available-balance').first().waitFor();
+    const tab = await b.newPage();
+    await tab.goto('/');
+    await tab.getByTestId('available-balance').first().waitFor();
+    await tab.close();
   });
 });

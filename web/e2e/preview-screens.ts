@@ -99,7 +99,7 @@ const fixtures: Record<string, unknown> = {
     kycStatus: 'APPROVED',
     mfaEnabled: false,
   },
-  'POST /auth/refresh': { accessToken: 'fixture', refreshToken: 'fixture', expiresIn: 900 },
+  'POST /auth/refresh': { accessToken: 'fixture', expiresIn: 900 },
   'GET /accounts': { items: accounts, nextCursor: null },
   'GET /transfers': {
     items: [
@@ -224,7 +224,7 @@ async function main() {
   const b = await openBrowser();
   const page = b.page;
   await page.goto(`${web}/sign-in`);
-  await page.evaluate(() => sessionStorage.setItem('harbor.refreshToken', 'fixture'));
+  await page.evaluate(() => localStorage.setItem('harbor.session', '1'));
   await page.route('**/api/v1/**', fulfil);
   const base = web;
   await shoot(page, 'dashboard', `${base}/`, '[data-testid="available-balance"]');

@@ -19,11 +19,11 @@ export const queryClient = new QueryClient({
   },
 });
 
-/** On load, a refresh token left in this tab's sessionStorage buys a new access token silently. */
+/** On load, the HttpOnly refresh cookie (if sign-in left one) buys a new access token silently. */
 function useSessionBoot() {
   useEffect(() => {
     if (session.getSnapshot().ready) return;
-    if (session.getRefreshToken()) void session.refresh();
+    if (session.mayResume()) void session.refresh();
     else session.markReady();
   }, []);
 }

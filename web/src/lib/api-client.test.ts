@@ -14,7 +14,7 @@ afterEach(() => {
 
 describe('api client auth', () => {
   it('on 401 refreshes once (shared by concurrent calls) and retries with the new token', async () => {
-    session.set({ accessToken: 'old', refreshToken: 'r1', expiresIn: 900 });
+    session.set({ accessToken: 'old', expiresIn: 900 });
     const seen: string[] = [];
     let refreshes = 0;
     vi.stubGlobal(
@@ -22,8 +22,10 @@ describe('api client auth', () => {
       vi.fn(async (url: string, init: RequestInit) => {
         if (url.endsWith('/auth/refresh')) {
           refreshes += 1;
-          expect(JSON.parse(String(init.body))).toEqual({ refreshToken: 'r1' });
-          return json(200, { accessToken: 'new', refreshToken: 'r2', expiresIn: 900 });
+          // The token travels in the HttpOnly cookie; the body carries none.
+          expect(JSON.parse(String(init.body))).toEqual({});
+          expect(init.credentials).toBe('same-origin');
+          return json(200, { accessToken: 'new', expiresIn: 900 });
         }
         const auth = new Headers(init.headers).get('authorization') ?? '';
         seen.push(auth);
@@ -37,13 +39,13 @@ describe('api client auth', () => {
     expect(a.ok && b.ok).toBe(true);
     expect(refreshes).toBe(1);
     expect(session.getAccessToken()).toBe('new');
-    expect(sessionStorage.getItem('harbor.refreshToken')).toBe('r2');
+    expect(session.mayResume()).toBe(true);
     expect(seen.filter((h) => h === 'Bearer new')).toHaveLength(2);
   });
 
   it('when the refresh fails, ends the session and sends the person to sign-in keeping the page', async () => {
     window.history.pushState({}, '', '/history?status=COMPLETED');
-    session.set({ accessToken: 'old', refreshToken: 'r1', expiresIn: 900 });
+    session.set({ accessToken: 'old', expiresIn: 900 });
     const expired = vi.fn();
     setSessionExpiredHandler(expired);
     vi.stubGlobal(
@@ -57,7 +59,7 @@ describe('api client auth', () => {
     await expect(request('/accounts', z.unknown())).rejects.toBeInstanceOf(ApiError);
     expect(expired).toHaveBeenCalledWith('/history?status=COMPLETED');
     expect(session.getAccessToken()).toBeNull();
-    expect(sessionStorage.getItem('harbor.refreshToken')).toBeNull();
+    expect(session.mayResume()).toBe(false);
   });
 
   it('turns the error body into an ApiError with its code and details', async () => {

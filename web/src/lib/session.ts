@@ -1,21 +1,24 @@
 /**
- * The session: the access token lives in this module's memory only (never in storage, so a page
- * reload or another tab cannot read it from disk). The refresh token is kept in sessionStorage so
- * a reload of this tab can silently get a new access token; it is gone when the tab closes.
- * See web/README.md for the tradeoff.
+ * The session: the access token lives in this module's memory only (never in storage). The
+ * refresh token never reaches JavaScript: the API sets it in an HttpOnly, SameSite=Strict cookie
+ * scoped to /api/v1/auth (login with `refreshTokenDelivery: 'cookie'`), so a script injected into
+ * the page cannot read or exfiltrate it. A reload, or another tab, gets a new access token from
+ * that cookie. localStorage keeps only a hint that a cookie may exist ("1", no secret), so a
+ * signed-out visitor does not spend a refresh call on every load. See web/README.md.
  */
-const REFRESH_KEY = 'harbor.refreshToken';
+const SESSION_HINT_KEY = 'harbor.session';
 const API_BASE = '/api/v1';
 
 export interface TokenPair {
   accessToken: string;
-  refreshToken: string;
+  /** Only for API clients using body delivery; the web app receives it as a cookie. */
+  refreshToken?: string;
   expiresIn: number; // seconds
 }
 
 interface SessionState {
   accessToken: string | null;
-  /** true once we know whether a stored refresh token works (or there is none). */
+  /** true once we know whether the refresh cookie works (or there is none). */
   ready: boolean;
 }
 
@@ -31,10 +34,25 @@ function emit(next: Partial<SessionState>) {
 
 function storage(): Storage | null {
   try {
-    return typeof window === 'undefined' ? null : window.sessionStorage;
+    return typeof window === 'undefined' ? null : window.localStorage;
   } catch {
     return null;
   }
+}
+
+/**
+ * Tabs share the cookie, and refresh tokens rotate: two tabs presenting the same cookie at once
+ * would look like token theft and revoke the session. The Web Locks API serialises refreshes
+ * across tabs; the second tab then presents the cookie the first one received.
+ */
+async function acrossTabs<T>(work: () => Promise<T>): Promise<T> {
+  const locks = typeof navigator === 'undefined' ? undefined : navigator.locks;
+  if (!locks) return work();
+  let result!: T;
+  await locks.request('harbor.refresh', async () => {
+    result = await work();
+  });
+  return result;
 }
 
 export const session = {
@@ -48,19 +66,20 @@ export const session = {
   getAccessToken(): string | null {
     return state.accessToken;
   },
-  getRefreshToken(): string | null {
-    return storage()?.getItem(REFRESH_KEY) ?? null;
+  /** Whether a refresh cookie may exist (set at sign-in, dropped at sign-out or when it fails). */
+  mayResume(): boolean {
+    return storage()?.getItem(SESSION_HINT_KEY) === '1';
   },
-  /** Stores a fresh pair and schedules a silent refresh one minute before expiry. */
+  /** Keeps a fresh access token and schedules a silent refresh one minute before expiry. */
   set(pair: TokenPair) {
-    storage()?.setItem(REFRESH_KEY, pair.refreshToken);
+    storage()?.setItem(SESSION_HINT_KEY, '1');
     clearTimeout(refreshTimer);
     const lead = Math.max(10, pair.expiresIn - 60) * 1000;
     refreshTimer = setTimeout(() => void session.refresh(), lead);
     emit({ accessToken: pair.accessToken, ready: true });
   },
   clear() {
-    storage()?.removeItem(REFRESH_KEY);
+    storage()?.removeItem(SESSION_HINT_KEY);
     clearTimeout(refreshTimer);
     emit({ accessToken: null, ready: true });
   },
@@ -68,27 +87,25 @@ export const session = {
     if (!state.ready) emit({ ready: true });
   },
   /**
-   * One refresh at a time: concurrent 401s share the same attempt (refresh tokens rotate, and
-   * reusing a rotated one would revoke the whole family).
+   * One refresh at a time: concurrent 401s share the same attempt, and tabs take turns (refresh
+   * tokens rotate, and reusing a rotated one would revoke the whole family).
    */
   refresh(): Promise<boolean> {
     if (inflightRefresh) return inflightRefresh;
-    const refreshToken = session.getRefreshToken();
-    if (!refreshToken) {
-      session.clear();
-      return Promise.resolve(false);
-    }
-    inflightRefresh = (async () => {
+    inflightRefresh = acrossTabs(async () => {
       try {
+        // The cookie goes along by itself (same origin); the JSON body keeps this a request a
+        // cross-site form cannot make.
         const send = () =>
           fetch(`${API_BASE}/auth/refresh`, {
             method: 'POST',
+            credentials: 'same-origin',
             headers: { 'content-type': 'application/json' },
-            body: JSON.stringify({ refreshToken }),
+            body: '{}',
           });
         let res = await send();
         if (res.status === 429) {
-          // Rate limited: the token is still good; wait as told (at most 10 s) and try once more.
+          // Rate limited: the cookie is still good; wait as told (at most 10 s) and try once more.
           const wait = Math.min(10, Number(res.headers.get('retry-after')) || 2);
           await new Promise((r) => setTimeout(r, wait * 1000));
           res = await send();
@@ -98,20 +115,20 @@ export const session = {
           return false;
         }
         const pair = (await res.json()) as TokenPair;
-        if (!pair.accessToken || !pair.refreshToken) {
+        if (!pair.accessToken) {
           session.clear();
           return false;
         }
         session.set(pair);
         return true;
       } catch {
-        // Network trouble: keep the refresh token for a later try, but we have no access token.
+        // Network trouble: the cookie may still be good for a later try; no access token now.
         emit({ ready: true });
         return false;
-      } finally {
-        inflightRefresh = null;
       }
-    })();
+    }).finally(() => {
+      inflightRefresh = null;
+    });
     return inflightRefresh;
   },
 };

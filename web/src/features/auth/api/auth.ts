@@ -6,7 +6,6 @@ import { session } from '@/lib/session';
 // ---- schemas (rules mirror the API: register's email/password/fullName) ----
 export const tokenPairSchema = z.object({
   accessToken: z.string().min(1),
-  refreshToken: z.string().min(1),
   expiresIn: z.number(),
 });
 
@@ -67,7 +66,11 @@ export const mfaSetupSchema = z.object({
 export const getMe = () => request('/auth/me', userSchema);
 
 export async function login(input: LoginInput) {
-  const pair = await request('/auth/login', tokenPairSchema, { body: input, anonymous: true });
+  // The refresh token comes back as an HttpOnly cookie, out of this code's reach.
+  const pair = await request('/auth/login', tokenPairSchema, {
+    body: { ...input, refreshTokenDelivery: 'cookie' },
+    anonymous: true,
+  });
   session.set(pair);
   return pair;
 }
@@ -75,10 +78,10 @@ export async function login(input: LoginInput) {
 export const register = (input: RegisterInput) =>
   request('/auth/register', z.object({ id: z.string() }).loose(), { body: input, anonymous: true });
 
+/** Revokes the cookie's token family server-side and clears the cookie. */
 export async function logout() {
-  const refreshToken = session.getRefreshToken();
   try {
-    if (refreshToken) await request('/auth/logout', null, { body: { refreshToken } });
+    await request('/auth/logout', null, { body: {}, anonymous: true });
   } finally {
     session.clear();
   }
