@@ -17,6 +17,19 @@ describe('config', () => {
     expect(cfg.FRAUD_REVIEW_THRESHOLD_MINOR).toBe(5_000_000n);
   });
 
+  it('reads REFRESH_COOKIE_SECURE as unset when empty, and as a boolean otherwise', () => {
+    expect(parseConfig({ ...valid, REFRESH_COOKIE_SECURE: '' }).REFRESH_COOKIE_SECURE).toBe(
+      undefined,
+    );
+    expect(parseConfig({ ...valid, REFRESH_COOKIE_SECURE: 'true' }).REFRESH_COOKIE_SECURE).toBe(
+      true,
+    );
+    expect(parseConfig({ ...valid, REFRESH_COOKIE_SECURE: '0' }).REFRESH_COOKIE_SECURE).toBe(false);
+    expect(() => parseConfig({ ...valid, REFRESH_COOKIE_SECURE: 'yes' })).toThrow(
+      /REFRESH_COOKIE_SECURE/,
+    );
+  });
+
   it('fails fast naming the missing variable', () => {
     expect(() => parseConfig({ DATA_ENCRYPTION_KEY: valid.DATA_ENCRYPTION_KEY })).toThrow(
       /JWT_SECRET/,

@@ -62,7 +62,7 @@ export const configSchema = z.object({
   ACCESS_TOKEN_TTL_SECONDS: int(900),
   REFRESH_TOKEN_TTL_SECONDS: int(7 * 24 * 3600),
   /** `Secure` on the web client's refresh cookie; default: on when NODE_ENV=production. */
-  REFRESH_COOKIE_SECURE: bool.optional(),
+  REFRESH_COOKIE_SECURE: z.preprocess((v) => (v === '' ? undefined : v), bool.optional()),
   RATE_LIMIT_PER_MINUTE: int(100),
   AUTH_RATE_LIMIT_PER_MINUTE: int(10),
   /** Key for encrypting national ids at rest: 32 bytes, base64. */
