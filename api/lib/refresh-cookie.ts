@@ -10,9 +10,10 @@
 import type { CookieSerializeOptions } from '@fastify/cookie';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { Config } from '../../platform/config';
+import { API_PREFIX } from '../plugins/access';
 
 export const REFRESH_COOKIE = 'hb_refresh';
-const COOKIE_PATH = '/api/v1/auth';
+const COOKIE_PATH = `${API_PREFIX}/auth`;
 
 function cookieOptions(config: Config): CookieSerializeOptions {
   return {

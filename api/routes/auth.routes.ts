@@ -1,7 +1,8 @@
 /**
  * /api/v1/auth: register, login (with lockout and TOTP), refresh (rotation + reuse detection),
  * logout, me, MFA setup/enable. Browsers take the refresh token as an HttpOnly cookie
- * (api/lib/refresh-cookie.ts); API clients in the body. Per-IP rate limits (AUTH_RATE_LIMIT_PER_MINUTE).
+ * (api/lib/refresh-cookie.ts), API clients in the body. Per-IP rate limits
+ * (AUTH_RATE_LIMIT_PER_MINUTE).
  */
 import cookie from '@fastify/cookie';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
