@@ -6,9 +6,13 @@
 - Check `no_state_change_on_4xx`: a snapshot of everything the customer owns (user, customer,
   accounts and their ledger totals, transfers, ledger rows, schedules, KYC, notification
   settings, audit rows) is taken before each request, once background work has settled; a 4xx
-  response must leave it unchanged. A failed login's lockout counter is the one designed
-  exception (users.failed_login_count / locked_until are left out). For POST /auth/register, a
-  4xx must not create the user it names.
+  response must leave it unchanged. Two designed exceptions: a failed login's lockout counter
+  (users.failed_login_count / locked_until are left out), and a transfer the workflow refused
+  (POST /transfers answering 422 with details.transferId, e.g. INSUFFICIENT_FUNDS): the API's
+  contract records the declined attempt as that one transfer, in a refused terminal status, with
+  no money moved. The check allows exactly that row and nothing else: accounts, ledger totals and
+  ledger rows must be unchanged, once the refusal's read-model write has settled. For
+  POST /auth/register, a 4xx must not create the user it names.
 
 Requests run one at a time (--workers 1) so a snapshot diff belongs to exactly one request.
 """
@@ -175,14 +179,52 @@ def _diff(a: str, b: str) -> list[str]:
     return [k for k in sorted(set(before) | set(after)) if before.get(k) != after.get(k)]
 
 
+REFUSED_STATUSES = {"FAILED", "REJECTED", "CANCELLED"}
+
+
+def _refused_transfer_id(case, response) -> str | None:
+    """The transfer a 422 from POST /transfers says the workflow refused (and recorded)."""
+    if (
+        case.method.upper() != "POST"
+        or case.operation.path != "/api/v1/transfers"
+        or response.status_code != 422
+    ):
+        return None
+    try:
+        transfer_id = response.json()["error"]["details"]["transferId"]
+    except (ValueError, KeyError, TypeError):
+        return None
+    return transfer_id if isinstance(transfer_id, str) else None
+
+
+def _without_refused(state: str, transfer_id: str) -> str:
+    """The snapshot minus the refused transfer's own row, which must be a refusal."""
+    parsed = json.loads(state)
+    kept = []
+    for t in parsed.get("transfers") or []:
+        if t.get("id") != transfer_id:
+            kept.append(t)
+        elif t.get("status") not in REFUSED_STATUSES:
+            raise AssertionError(
+                f"422 answer left transfer {transfer_id} in status {t.get('status')}"
+            )
+    parsed["transfers"] = kept
+    return json.dumps(parsed, sort_keys=True)
+
+
 @schemathesis.check
 def no_state_change_on_4xx(ctx, response, case):
     global _in_flux
     before = _before.pop(id(case), None)
-    _in_flux = not 400 <= response.status_code < 500
-    if _in_flux:
+    refused = _refused_transfer_id(case, response)
+    # A refused transfer's read-model row lands after the answer: let it settle before judging
+    # this request, and before the next one is snapshotted.
+    _in_flux = not 400 <= response.status_code < 500 or refused is not None
+    if not 400 <= response.status_code < 500:
         return None
-    after = snapshot()
+    after = settled_snapshot() if refused else snapshot()
+    if refused and before is not None:
+        before, after = _without_refused(before, refused), _without_refused(after, refused)
     if before is not None and before != after:
         changed = ", ".join(_diff(before, after))
         raise AssertionError(
