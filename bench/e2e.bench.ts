@@ -5,7 +5,8 @@
  * (bench/bare/bare.worker.ts) against the Temporal server it is given, on unique task queues and
  * a dedicated database, so it can be pointed at any Temporal server (dev server, PostgreSQL-backed).
  * At each concurrency it runs, back to back for the same time:
- *  - the baseline: bareWorkflow with the transfer's activity shape, every activity a no-op,
+ *  - the baseline: bareWorkflow with the transfer's activity shape (its activity count, local
+ *    ones included, in the same per-workflow-task batches), every activity a regular no-op,
  *    started and awaited through the Temporal client;
  *  - transfers: POST /api/v1/transfers (201 once funds are held), then the workflow's result
  *    (COMPLETED), timed from submit.

@@ -1,6 +1,7 @@
 /**
  * Replays the recorded TransferWorkflow histories (test/fixtures/histories/transfer-*.json, one per
- * path) against the current workflow code. A change to the workflow that alters the command
+ * path, recorded with every patch in use; transfer-*-pre-patches.json, the same paths recorded
+ * before any patch, so both branches of each `patched()` stay covered) against the current code. A change to the workflow that alters the command
  * sequence of a recorded path without a `patched()` guard fails here. Re-record with
  * `RECORD_HISTORIES=1 npx jest workflows/transfer.workflow.test.ts` (docs/workflow-versioning.md).
  */
@@ -37,8 +38,8 @@ async function replayAll(
 }
 
 describe('TransferWorkflow replay', () => {
-  it('has a recorded history for every path', () => {
-    expect(fixtures.length).toBeGreaterThanOrEqual(10);
+  it('has a recorded history for every path, from before and after the patches', () => {
+    expect(fixtures.length).toBeGreaterThanOrEqual(20);
     for (const p of [
       'happy-path',
       'insufficient-funds',
@@ -47,6 +48,7 @@ describe('TransferWorkflow replay', () => {
       'review-timeout',
     ]) {
       expect(fixtures).toContain(`transfer-${p}.json`);
+      expect(fixtures).toContain(`transfer-${p}-pre-patches.json`);
     }
     for (const p of [
       'cancel-before-posting',
@@ -55,6 +57,7 @@ describe('TransferWorkflow replay', () => {
       'attention-cancel',
     ]) {
       expect(fixtures).toContain(`transfer-${p}.json`);
+      expect(fixtures).toContain(`transfer-${p}-pre-patches.json`);
     }
   });
 

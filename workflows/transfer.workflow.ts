@@ -19,6 +19,7 @@ import {
   log,
   patched,
   proxyActivities,
+  proxyLocalActivities,
   setHandler,
   upsertSearchAttributes,
   workflowInfo,
@@ -165,6 +166,15 @@ export async function transferWorkflow(
   };
   const stepOptions: ActivityOptions = { startToCloseTimeout: '15 seconds', retry: stepRetry };
   const ledger = proxyActivities<TransferLedgerActivities>(stepOptions);
+  // Short, idempotent DB steps that move no money (the account reads and the read-model sync) run
+  // as local activities: in the worker, recorded as markers, without a round trip through the
+  // server's task queues per call. The money steps (hold, post, void), fraud, Kafka and
+  // notifications stay regular activities, visible as such in the Web UI. Older runs used regular
+  // activities throughout.
+  const localDbSteps = patched('transfer-local-db-steps-v1');
+  const reads = localDbSteps
+    ? proxyLocalActivities<Pick<TransferLedgerActivities, 'getAccountForTransfer'>>(stepOptions)
+    : ledger;
   const fraud = proxyActivities<TransferFraudActivities>(stepOptions);
   const compensation = proxyActivities<TransferLedgerActivities>({
     startToCloseTimeout: '15 seconds',
@@ -176,6 +186,12 @@ export async function transferWorkflow(
     startToCloseTimeout: '15 seconds',
     retry: FOREVER,
   });
+  const readModel = localDbSteps
+    ? proxyLocalActivities<Pick<TransferActivities, 'syncTransfer'>>({
+        startToCloseTimeout: '15 seconds',
+        retry: FOREVER,
+      })
+    : books;
   const notify = proxyActivities<TransferNotifyActivities>({
     startToCloseTimeout: '15 seconds',
     retry: { ...stepRetry, maximumAttempts: 5 },
@@ -211,7 +227,7 @@ export async function transferWorkflow(
       try {
         while (syncedVersion < state.version) {
           const snap = snapshot();
-          await books.syncTransfer(snap);
+          await readModel.syncTransfer(snap);
           syncedVersion = snap.version;
         }
       } catch (err) {
@@ -402,8 +418,8 @@ export async function transferWorkflow(
     const amount = validateInput(input);
     const [from, to] = await step('validate', () =>
       Promise.all([
-        ledger.getAccountForTransfer(input.fromAccountId),
-        ledger.getAccountForTransfer(input.toAccountId),
+        reads.getAccountForTransfer(input.fromAccountId),
+        reads.getAccountForTransfer(input.toAccountId),
       ]),
     );
     validateAccounts(input, from, to);

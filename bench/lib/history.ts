@@ -1,7 +1,9 @@
 /**
  * Reads a workflow's event history for the profile: which activities ran, in which batches (those
  * scheduled by the same workflow task), how long each waited in the queue and ran, and how many
- * workflow tasks (worker round trips) the workflow needed.
+ * workflow tasks (worker round trips) the workflow needed. Local activities count as activities
+ * (recorded as markers by the workflow task that ran them: no queue wait, and their run time is
+ * part of that task's).
  */
 import type { temporal } from '@temporalio/proto';
 import { tsToMs } from '@temporalio/common/lib/time';
@@ -12,6 +14,8 @@ export interface HistoryProfile {
   events: number;
   workflowTasks: number;
   activities: number;
+  /** Of `activities`, how many ran as local activities. */
+  localActivities: number;
   /** Sizes of the batches of activities scheduled by one workflow task, in order. */
   plan: number[];
   /** Workflow start → close, ms. */
@@ -24,6 +28,29 @@ export interface HistoryProfile {
 
 const num = (v: unknown): number => Number(v ?? 0);
 
+const LOCAL_ACTIVITY_MARKER = 'core_local_activity';
+
+/**
+ * A local activity's type, from its marker's `data` detail (the SDK core's JSON). Its run time is
+ * not recoverable (the marker's complete_time is workflow time): it is inside the run time of the
+ * workflow task that recorded it.
+ */
+function localActivityOf(e: HistoryEvent): { type: string; workflowTask: number } | undefined {
+  const marker = e.markerRecordedEventAttributes;
+  if (marker?.markerName !== LOCAL_ACTIVITY_MARKER) return undefined;
+  let type = 'unknown';
+  const raw = marker.details?.data?.payloads?.[0]?.data;
+  if (raw) {
+    try {
+      const data = JSON.parse(Buffer.from(raw).toString('utf8')) as Record<string, unknown>;
+      if (typeof data.activity_type === 'string') type = data.activity_type;
+    } catch {
+      // an unreadable marker still counts as one local activity
+    }
+  }
+  return { type, workflowTask: num(marker.workflowTaskCompletedEventId) };
+}
+
 export function profileHistory(events: HistoryEvent[]): HistoryProfile {
   const at = (e: HistoryEvent) => tsToMs(e.eventTime);
   const byId = new Map<number, HistoryEvent>(events.map((e) => [num(e.eventId), e]));
@@ -33,7 +60,14 @@ export function profileHistory(events: HistoryEvent[]): HistoryProfile {
   let wftQueue = 0;
   let wftRun = 0;
   const activityStarted = new Map<number, number>();
+  let localActivities = 0;
   for (const e of events) {
+    const local = localActivityOf(e);
+    if (local) {
+      localActivities += 1;
+      batches.set(local.workflowTask, (batches.get(local.workflowTask) ?? 0) + 1);
+      (byActivity[`${local.type} (local)`] ??= { count: 0, queueMs: 0, runMs: 0 }).count += 1;
+    }
     const scheduled = e.activityTaskScheduledEventAttributes;
     if (scheduled) {
       const wft = num(scheduled.workflowTaskCompletedEventId);
@@ -72,6 +106,7 @@ export function profileHistory(events: HistoryEvent[]): HistoryProfile {
     events: events.length,
     workflowTasks,
     activities: [...batches.values()].reduce((a, b) => a + b, 0),
+    localActivities,
     plan: [...batches.entries()].sort((a, b) => a[0] - b[0]).map(([, n]) => n),
     totalMs: first && last ? at(last) - at(first) : 0,
     workflowTaskQueueMs: wftQueue,
@@ -98,6 +133,7 @@ export function averageProfiles(profiles: HistoryProfile[]): HistoryProfile {
     events: avg((p) => p.events),
     workflowTasks: avg((p) => p.workflowTasks),
     activities: avg((p) => p.activities),
+    localActivities: avg((p) => p.localActivities),
     plan: profiles[0]?.plan ?? [],
     totalMs: avg((p) => p.totalMs),
     workflowTaskQueueMs: avg((p) => p.workflowTaskQueueMs),

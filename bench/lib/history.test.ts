@@ -1,0 +1,33 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { temporal } from '@temporalio/proto';
+import { profileHistory } from './history';
+
+const DIR = path.join(__dirname, '..', '..', 'test', 'fixtures', 'histories');
+const eventsOf = (file: string) =>
+  temporal.api.history.v1.History.fromObject(
+    JSON.parse(fs.readFileSync(path.join(DIR, file), 'utf8')),
+  ).events;
+
+describe('profileHistory', () => {
+  it('counts local activities (markers) with the regular ones, per workflow task batch', () => {
+    const p = profileHistory(eventsOf('transfer-happy-path.json'));
+    expect(p.localActivities).toBe(6);
+    expect(p.byActivity['getAccountForTransfer (local)']?.count).toBe(2);
+    expect(p.byActivity['syncTransfer (local)']?.count).toBe(4);
+    expect(p.byActivity.holdFunds?.count).toBe(1);
+    expect(p.byActivity.getAccountForTransfer).toBeUndefined();
+    // Every activity is in exactly one batch: the first workflow task ran the sync and both reads.
+    expect(p.plan.reduce((a, b) => a + b, 0)).toBe(p.activities);
+    expect(p.plan[0]).toBeGreaterThanOrEqual(3);
+  });
+
+  it('sees a history from before local activities as all regular, with the same count', () => {
+    const before = profileHistory(eventsOf('transfer-happy-path-pre-patches.json'));
+    const after = profileHistory(eventsOf('transfer-happy-path.json'));
+    expect(before.localActivities).toBe(0);
+    expect(before.byActivity.syncTransfer?.count).toBe(4);
+    expect(after.activities).toBe(before.activities);
+    expect(after.workflowTasks).toBeLessThan(before.workflowTasks);
+  });
+});
