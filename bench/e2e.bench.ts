@@ -65,6 +65,18 @@ export interface E2eLevel {
   queriesPerTransfer?: number;
 }
 
+/**
+ * Like-for-like check at the peak concurrency: the same transfers against a bare workflow that
+ * runs the same activities *as the same kind* (local ones local). The headline baseline keeps
+ * them all regular; this one shows what is left once the local-activity fix is on both sides.
+ */
+export interface SameMixLevel {
+  concurrency: number;
+  transfers: LoadResult;
+  bare: LoadResult;
+  efficiency: number;
+}
+
 export interface E2eResult {
   label: string;
   temporalAddress: string;
@@ -75,6 +87,8 @@ export interface E2eResult {
   memory: { workerMiB: number; apiMiB: number; workerHwmMiB: number; apiHwmMiB: number };
   /** Averaged over sampled transfers / bare workflows of the peak level. */
   profile: { transfer: HistoryProfile; bare: HistoryProfile };
+  /** Present when the transfer runs local activities. */
+  sameMix?: SameMixLevel;
   workerEnv: Record<string, string>;
   apiEnv: Record<string, string>;
 }
@@ -222,16 +236,18 @@ export async function runE2eBench(opts: E2eOptions): Promise<E2eResult> {
     const plan = shape.plan;
     log(`[e2e ${opts.label}] transfer shape: ${shape.activities} activities, batches ${plan}`);
     const bareIds: string[] = [];
-    const bareOnce = async (): Promise<boolean> => {
+    const bareRun = async (args: number[][]): Promise<boolean> => {
       const workflowId = `bench-bare-${randomUUID()}`;
       const done = await client.workflow.execute('bareWorkflow', {
         taskQueue: bareQueue,
         workflowId,
-        args: [plan],
+        args,
       });
       bareIds.push(workflowId);
       return done === shape.activities;
     };
+    const bareOnce = () => bareRun([plan]);
+    const bareSameMixOnce = () => bareRun([plan, shape.localPlan]);
     await bareOnce();
 
     const levels: E2eLevel[] = [];
@@ -304,17 +320,45 @@ export async function runE2eBench(opts: E2eOptions): Promise<E2eResult> {
       transfer: averageProfiles(await histories(peakSamples.transfer)),
       bare: averageProfiles(await histories(peakSamples.bare)),
     };
+    const peakLevel = levels.reduce((a, b) =>
+      b.transfers.perSecond > a.transfers.perSecond ? b : a,
+    );
+    let sameMix: SameMixLevel | undefined;
+    if (shape.localActivities > 0) {
+      const c = peakLevel.concurrency;
+      const bareWindows: LoadWindow[] = [];
+      const transferWindows: LoadWindow[] = [];
+      const sides = [
+        async () => bareWindows.push(await loadWindow(c, opts.secondsPerLevel, bareSameMixOnce)),
+        async () => transferWindows.push(await loadWindow(c, opts.secondsPerLevel, transferOnce)),
+      ];
+      for (let round = 0; round < (opts.rounds ?? 2); round++) {
+        for (const side of round % 2 === 0 ? sides : [...sides].reverse()) await side();
+      }
+      const bare = summarize(c, bareWindows);
+      const transfers = summarize(c, transferWindows);
+      sameMix = {
+        concurrency: c,
+        transfers,
+        bare,
+        efficiency: round(transfers.perSecond / Math.max(bare.perSecond, 1e-9), 3),
+      };
+      log(
+        `[e2e ${opts.label}] same-mix baseline at c=${c}: ${round(transfers.perSecond)} transfers/s ` +
+          `vs ${round(bare.perSecond)} bare/s (${shape.localActivities} of ${shape.activities} local) → ${sameMix.efficiency}`,
+      );
+    }
     const hwm = (p: BenchProcess) =>
       Number(/VmHWM:\s+(\d+)/.exec(fs.readFileSync(`/proc/${p.pid}/status`, 'utf8'))?.[1] ?? 0) /
       1024;
-    const peak = levels.reduce((a, b) => (b.transfers.perSecond > a.transfers.perSecond ? b : a));
     return {
       label: opts.label,
       temporalAddress: opts.temporalAddress,
       levels,
-      peak,
+      peak: peakLevel,
       memory: { ...memory, workerHwmMiB: hwm(worker), apiHwmMiB: hwm(api) },
       profile,
+      ...(sameMix && { sameMix }),
       workerEnv,
       apiEnv,
     };

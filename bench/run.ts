@@ -85,13 +85,31 @@ function e2eSection(r: E2eResult): BenchReport['sections'][number] {
       },
     ),
   );
+  if (r.sameMix) {
+    const m = r.sameMix;
+    results.push(
+      compare(
+        `transfers/s at concurrency ${m.concurrency}, same-mix baseline (not the target's)`,
+        '/s',
+        m.transfers.perSecond,
+        `bare workflows/s, ${r.profile.transfer.localActivities} of ${r.profile.transfer.activities} no-ops local`,
+        m.bare.perSecond,
+        undefined,
+        {
+          p50: `${m.transfers.p50Ms} ms`,
+          failed: m.transfers.failed,
+          'bare p50': `${m.bare.p50Ms} ms`,
+        },
+      ),
+    );
+  }
   const last = r.levels[r.levels.length - 1]!;
   return {
     title: `1. End-to-end transfers through the API (${r.label}, ${r.temporalAddress})`,
     results,
     notes: [
       `Orchestration efficiency = transfers/s ÷ bare workflows/s (target ≥ 0.8). Peak: ${round(r.peak.transfers.perSecond)} transfers/s at concurrency ${r.peak.concurrency}, efficiency ${r.peak.efficiency}.`,
-      `Baseline: bareWorkflow with the transfer's activity shape (${r.profile.transfer.activities} activities in batches [${r.profile.transfer.plan.join(', ')}]), every activity a no-op and a regular (task-queue) activity, same Temporal server, started and awaited through the client. The transfer runs ${r.profile.transfer.localActivities} of its ${r.profile.transfer.activities} activities (the account reads and the read-model syncs, short idempotent DB steps) as local activities, the fix of section 6; the baseline keeps all of them regular, i.e. it is what the same number of activities costs without that fix.`,
+      `Baseline: bareWorkflow with the transfer's activity shape (${r.profile.transfer.activities} activities in batches [${r.profile.transfer.plan.join(', ')}]), every activity a no-op and a regular (task-queue) activity, same Temporal server, started and awaited through the client. The transfer runs ${r.profile.transfer.localActivities} of its ${r.profile.transfer.activities} activities (the account reads and the read-model syncs, short idempotent DB steps) as local activities, the fix of section 6; the baseline keeps all of them regular, i.e. it is what the same number of activities costs without that fix. The same-mix row runs, at the peak concurrency, a baseline whose no-ops are local where the transfer's activities are: what is left once the fix is on both sides.`,
       `Each level runs ${PLAN.e2eRounds} windows of ${PLAN.e2eSeconds} s per side in ABBA order (bare, transfers, transfers, bare), so machine drift lands on both sides. Latency is submit (POST /api/v1/transfers) → workflow result COMPLETED. Levels stop early once throughput grows < 5% (saturation); the top level run was c=${last.concurrency}.`,
       `Worker env: ${JSON.stringify(r.workerEnv)}; API env: ${JSON.stringify(r.apiEnv)}.`,
     ],

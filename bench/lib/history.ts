@@ -18,6 +18,8 @@ export interface HistoryProfile {
   localActivities: number;
   /** Sizes of the batches of activities scheduled by one workflow task, in order. */
   plan: number[];
+  /** Of each batch in `plan`, how many ran as local activities. */
+  localPlan: number[];
   /** Workflow start → close, ms. */
   totalMs: number;
   workflowTaskQueueMs: number;
@@ -54,7 +56,14 @@ function localActivityOf(e: HistoryEvent): { type: string; workflowTask: number 
 export function profileHistory(events: HistoryEvent[]): HistoryProfile {
   const at = (e: HistoryEvent) => tsToMs(e.eventTime);
   const byId = new Map<number, HistoryEvent>(events.map((e) => [num(e.eventId), e]));
-  const batches = new Map<number, number>();
+  /** Per workflow task (its completed event id): activities scheduled or run by it. */
+  const batches = new Map<number, { total: number; local: number }>();
+  const addToBatch = (wft: number, local: boolean) => {
+    const b = batches.get(wft) ?? { total: 0, local: 0 };
+    b.total += 1;
+    if (local) b.local += 1;
+    batches.set(wft, b);
+  };
   const byActivity: HistoryProfile['byActivity'] = {};
   let workflowTasks = 0;
   let wftQueue = 0;
@@ -65,13 +74,12 @@ export function profileHistory(events: HistoryEvent[]): HistoryProfile {
     const local = localActivityOf(e);
     if (local) {
       localActivities += 1;
-      batches.set(local.workflowTask, (batches.get(local.workflowTask) ?? 0) + 1);
+      addToBatch(local.workflowTask, true);
       (byActivity[`${local.type} (local)`] ??= { count: 0, queueMs: 0, runMs: 0 }).count += 1;
     }
     const scheduled = e.activityTaskScheduledEventAttributes;
     if (scheduled) {
-      const wft = num(scheduled.workflowTaskCompletedEventId);
-      batches.set(wft, (batches.get(wft) ?? 0) + 1);
+      addToBatch(num(scheduled.workflowTaskCompletedEventId), false);
     }
     if (e.activityTaskStartedEventAttributes) {
       activityStarted.set(num(e.activityTaskStartedEventAttributes.scheduledEventId), at(e));
@@ -102,12 +110,14 @@ export function profileHistory(events: HistoryEvent[]): HistoryProfile {
   }
   const first = events[0];
   const last = events[events.length - 1];
+  const ordered = [...batches.entries()].sort((a, b) => a[0] - b[0]).map(([, b]) => b);
   return {
     events: events.length,
     workflowTasks,
-    activities: [...batches.values()].reduce((a, b) => a + b, 0),
+    activities: ordered.reduce((a, b) => a + b.total, 0),
     localActivities,
-    plan: [...batches.entries()].sort((a, b) => a[0] - b[0]).map(([, n]) => n),
+    plan: ordered.map((b) => b.total),
+    localPlan: ordered.map((b) => b.local),
     totalMs: first && last ? at(last) - at(first) : 0,
     workflowTaskQueueMs: wftQueue,
     workflowTaskRunMs: wftRun,
@@ -135,6 +145,7 @@ export function averageProfiles(profiles: HistoryProfile[]): HistoryProfile {
     activities: avg((p) => p.activities),
     localActivities: avg((p) => p.localActivities),
     plan: profiles[0]?.plan ?? [],
+    localPlan: profiles[0]?.localPlan ?? [],
     totalMs: avg((p) => p.totalMs),
     workflowTaskQueueMs: avg((p) => p.workflowTaskQueueMs),
     workflowTaskRunMs: avg((p) => p.workflowTaskRunMs),
