@@ -29,6 +29,8 @@ const INFRA_TARGETS: Target[] = [
   { kind: 'infra', name: 'postgres' },
   { kind: 'infra', name: 'temporal' },
 ];
+/** Processes whose kill can land between an email's SMTP accept and its `sent` mark. */
+const EMAIL_PATH: ReadonlySet<string> = new Set(['worker', 'consumers', 'postgres']);
 const BALANCE = 1_000_000n;
 
 async function killAndRestart(ctx: RunContext, t: Target): Promise<number> {
@@ -108,6 +110,8 @@ function processKills(size: 'full' | 'fast'): Scenario {
         funding,
         start,
         terminalWithinMs: full ? 600_000 : 300_000,
+        // The worker and the consumers send email; a killed Postgres loses the `sent` mark.
+        emailPathKills: targets.filter((t) => EMAIL_PATH.has(t.name)).length,
       });
       checks.unshift({
         name: 'api answers',
