@@ -108,6 +108,13 @@ function readCounts(file: string): PgCounts {
   }
 }
 
+/** Runs `a` and `b` in ABBA order (a, b, b, a, …): a drifting machine load weighs on both. */
+async function abba(rounds: number, a: () => Promise<void>, b: () => Promise<void>): Promise<void> {
+  for (let round = 0; round < rounds; round++) {
+    for (const side of round % 2 === 0 ? [a, b] : [b, a]) await side();
+  }
+}
+
 export async function runE2eBench(opts: E2eOptions): Promise<E2eResult> {
   const log = opts.log ?? ((m: string) => console.log(m));
   const run = randomUUID().slice(0, 8);
@@ -276,12 +283,7 @@ export async function runE2eBench(opts: E2eOptions): Promise<E2eResult> {
       const measureBare = async () => {
         bareWindows.push(await loadWindow(concurrency, opts.secondsPerLevel, bareOnce));
       };
-      // ABBA order (bare, transfers, transfers, bare, …): a drifting machine load weighs on both.
-      for (let round = 0; round < (opts.rounds ?? 2); round++) {
-        const order =
-          round % 2 === 0 ? [measureBare, measureTransfers] : [measureTransfers, measureBare];
-        for (const measure of order) await measure();
-      }
+      await abba(opts.rounds ?? 2, measureBare, measureTransfers);
       const bare = summarize(concurrency, bareWindows);
       const transfers = summarize(concurrency, transferWindows);
       const bareSample = bareIds.slice(-PROFILE_SAMPLES);
@@ -328,13 +330,15 @@ export async function runE2eBench(opts: E2eOptions): Promise<E2eResult> {
       const c = peakLevel.concurrency;
       const bareWindows: LoadWindow[] = [];
       const transferWindows: LoadWindow[] = [];
-      const sides = [
-        async () => bareWindows.push(await loadWindow(c, opts.secondsPerLevel, bareSameMixOnce)),
-        async () => transferWindows.push(await loadWindow(c, opts.secondsPerLevel, transferOnce)),
-      ];
-      for (let round = 0; round < (opts.rounds ?? 2); round++) {
-        for (const side of round % 2 === 0 ? sides : [...sides].reverse()) await side();
-      }
+      await abba(
+        opts.rounds ?? 2,
+        async () => {
+          bareWindows.push(await loadWindow(c, opts.secondsPerLevel, bareSameMixOnce));
+        },
+        async () => {
+          transferWindows.push(await loadWindow(c, opts.secondsPerLevel, transferOnce));
+        },
+      );
       const bare = summarize(c, bareWindows);
       const transfers = summarize(c, transferWindows);
       sameMix = {

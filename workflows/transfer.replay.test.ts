@@ -1,7 +1,8 @@
 /**
- * Replays the recorded TransferWorkflow histories (test/fixtures/histories/transfer-*.json, one per
- * path, recorded with every patch in use; transfer-*-pre-patches.json, the same paths recorded
- * before any patch, so both branches of each `patched()` stay covered) against the current code. A change to the workflow that alters the command
+ * Replays the recorded TransferWorkflow histories against the current code:
+ * test/fixtures/histories/transfer-*.json (one per path, recorded with every patch in use) and
+ * transfer-*-pre-patches.json (the same paths recorded before any patch), so both branches of each
+ * `patched()` stay covered. A change to the workflow that alters the command
  * sequence of a recorded path without a `patched()` guard fails here. Re-record with
  * `RECORD_HISTORIES=1 npx jest workflows/transfer.workflow.test.ts` (docs/workflow-versioning.md).
  */

@@ -420,8 +420,7 @@ export async function notificationsCheck(
   ctx: RunContext,
   transfers: TrackedTransfer[],
   states: Map<string, TransferState>,
-  timeoutMs = 90_000,
-  crashResends = 0,
+  { timeoutMs = 90_000, crashResends = 0 }: { timeoutMs?: number; crashResends?: number } = {},
 ): Promise<CheckResult> {
   const expected = new Set<string>();
   for (const t of transfers) {
@@ -501,7 +500,9 @@ export async function endChecks(
   checks.push(await balanceCheck(ctx, input.funding, input.transfers, states));
   checks.push(...(await eventsCheck(ctx, input.start, input.transfers, states)));
   checks.push(
-    await notificationsCheck(ctx, input.transfers, states, undefined, input.emailPathKills ?? 0),
+    await notificationsCheck(ctx, input.transfers, states, {
+      crashResends: input.emailPathKills ?? 0,
+    }),
   );
   return { checks, states };
 }
